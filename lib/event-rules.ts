@@ -1,0 +1,23 @@
+import type { FunctionSpec } from './bindings';
+
+/** Where every domain event comes from: `source` is `shop.<context>`. */
+export const EVENT_SOURCE_PREFIX = 'shop.';
+
+export interface EventRule {
+  /** PascalCase; becomes the rule's construct id. */
+  name: string;
+  description: string;
+  /** An EventBridge event pattern, matched by EventBridge in AWS and by local/eventbridge in the sandbox. */
+  pattern: Record<string, unknown>;
+  target: FunctionSpec;
+}
+
+/** The event rule table: CDK creates one rule per entry on the platform bus, the sandbox matches the same patterns. */
+export const eventRules: EventRule[] = [
+  {
+    name: 'EventJournal',
+    description: 'Keeps every domain event in the platform table for 90 days (who did what, when, under which correlation id)',
+    pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }] },
+    target: { handler: 'platform/handlers/record-event', bindings: { tables: { platform: 'readwrite' } } },
+  },
+];
