@@ -1,0 +1,73 @@
+/** A failure the caller can act on: mapped to its status and code in one place (the api wrapper). */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  readonly details: unknown[];
+
+  constructor(message: string, details: unknown[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  readonly status = 400;
+  readonly code: string = 'VALIDATION_ERROR';
+  constructor(message: string, details: FieldIssue[] = []) {
+    super(message, details);
+  }
+}
+
+export class BadRequestError extends DomainError {
+  readonly status = 400;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  readonly code: string = 'UNAUTHORIZED';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  readonly code: string = 'FORBIDDEN';
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly code: string = 'NOT_FOUND';
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly code: string;
+  constructor(message: string, code = 'CONFLICT') {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class BusinessRuleError extends DomainError {
+  readonly status = 422;
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly status = 413;
+  readonly code: string = 'PAYLOAD_TOO_LARGE';
+}
