@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+} from 'aws-lambda';
+import type { FunctionSpec } from '../lib/bindings';
+import type { Route } from '../lib/routes';
+
+export interface HttpRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  /** Raw header pairs in arrival order (Node's rawHeaders), so repeated headers keep every value. */
+  rawHeaders: string[];
+  body: Buffer;
+  sourceIp: string;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: [string, string][];
+  body: string | Buffer;
+}
+
+export type Invoke = (handler: string, event: unknown, timeoutSeconds?: number) => Promise<unknown>;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  params: string[];
+}
+
+const STAGE = 'v1';
+const API_ID = 'local';
+/** API Gateway's integration timeout. */
+const INTEGRATION_TIMEOUT_SECONDS = 29;
+
+const jsonReply = (status: number, code: string, message: string, headers: [string, string][] = []): HttpReply => ({
+  status,
+  headers: [['Content-Type', 'application/json; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ...headers],
+  body: JSON.stringify({ error: { code, message, details: [] } }),
+});
+
+const compile = (route: Route): CompiledRoute => {
+  const params: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param[1] as string);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}/?$`), params };
+};
+
+const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|[a-z.+-]*\+json)|text\/)/i;
+
+/** Globs of IAM policy resources: `*` and `?` wildcards. */
+const resourceMatches = (pattern: string, arn: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(arn);
+
+const allows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
+  const statements = result.policyDocument?.Statement ?? [];
+  const applies = (statement: (typeof statements)[number]) => {
+    const resource = 'Resource' in statement ? statement.Resource : undefined;
+    const resources = Array.isArray(resource) ? resource : resource ? [resource] : [];
+    return resources.some((r) => resourceMatches(r, methodArn));
+  };
+  if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;
+  return statements.some((s) => s.Effect === 'Allow' && applies(s));
+};
+
+/** Lambda authorizer context values reach the integration as strings, numbers or booleans only. */
+const authorizerContext = (result: APIGatewayAuthorizerResult) => {
+  const context: Record<string, string | number | boolean> = { principalId: result.principalId };
+  for (const [key, value] of Object.entries(result.context ?? {})) {
+    if (value !== null && value !== undefined) context[key] = value;
+  }
+  return context;
+};
+
+/**
+ * API Gateway (REST API, Lambda proxy integrations) in front of the route table: builds the
+ * proxy event AWS builds, runs the REQUEST authorizer on protected routes, and turns the
+ * function's result back into an HTTP response.
+ */
+export class LocalApiGateway {
+  private readonly compiled: CompiledRoute[];
+
+  constructor(
+    routes: Route[],
+    private readonly authorizer: FunctionSpec,
+    private readonly invoke: Invoke,
+    private readonly identity: { region: string; accountId: string },
+  ) {
+    this.compiled = routes.map(compile);
+  }
+
+  /** True if some route has this path, whatever the method. */
+  knows(path: string): boolean {
+    return this.compiled.some((c) => c.pattern.test(path));
+  }
+
+  async handle(request: HttpRequest): Promise<HttpReply> {
+    const candidates = this.compiled.filter((c) => c.pattern.test(request.path));
+    if (candidates.length === 0) return jsonReply(404, 'NOT_FOUND', `No route for ${request.path}`);
+    const allowed = [...new Set(candidates.map((c) => c.route.method))];
+    const match = candidates.find((c) => c.route.method === request.method);
+    if (!match) {
+      if (request.method === 'OPTIONS') return { status: 204, headers: [['Allow', allowed.join(', ')]], body: '' };
+      return jsonReply(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}`, [
+        ['Allow', allowed.join(', ')],
+      ]);
+    }
+    const event = this.proxyEvent(request, match);
+    if (match.route.auth !== 'public') {
+      const denied = await this.authorize(event);
+      if (denied) return denied;
+    }
+    return this.integrate(match.route, event);
+  }
+
+  private proxyEvent(request: HttpRequest, { route, pattern, params }: CompiledRoute): APIGatewayProxyEvent {
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+      const name = request.rawHeaders[i] as string;
+      const value = request.rawHeaders[i + 1] as string;
+      headers[name] = value;
+      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    }
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [name, value] of request.query) {
+      query[name] = value;
+      multiQuery[name] = [...(multiQuery[name] ?? []), value];
+    }
+    const values = pattern.exec(request.path)?.slice(1) ?? [];
+    const pathParameters = Object.fromEntries(params.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
+    const contentType = headers[Object.keys(headers).find((h) => h.toLowerCase() === 'content-type') ?? ''] ?? '';
+    const isText = request.body.length === 0 || TEXT_TYPES.test(contentType) || contentType === '';
+    const now = new Date();
+    const requestId = randomUUID();
+    const userAgent = headers[Object.keys(headers).find((h) => h.toLowerCase() === 'user-agent') ?? ''] ?? null;
+    return {
+      resource: route.path,
+      path: request.path,
+      httpMethod: request.method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: request.query.size > 0 ? query : null,
+      multiValueQueryStringParameters: request.query.size > 0 ? multiQuery : null,
+      pathParameters: params.length > 0 ? pathParameters : null,
+      stageVariables: null,
+      requestContext: {
+        accountId: this.identity.accountId,
+        apiId: API_ID,
+        authorizer: undefined,
+        protocol: 'HTTP/1.1',
+        httpMethod: request.method,
+        path: `/${STAGE}${request.path}`,
+        stage: STAGE,
+        requestId,
+        extendedRequestId: requestId,
+        requestTimeEpoch: now.getTime(),
+        requestTime: now.toUTCString(),
+        resourceId: route.path,
+        resourcePath: route.path,
+        identity: {
+          sourceIp: request.sourceIp,
+          userAgent,
+          accessKey: null,
+          accountId: null,
+          apiKey: null,
+          apiKeyId: null,
+          caller: null,
+          clientCert: null,
+          cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          principalOrgId: null,
+          user: null,
+          userArn: null,
+        },
+      },
+      body: request.body.length === 0 ? null : request.body.toString(isText ? 'utf8' : 'base64'),
+      isBase64Encoded: !isText,
+    };
+  }
+
+  /** Runs the authorizer; returns the gateway's error reply, or undefined when the request may go on. */
+  private async authorize(event: APIGatewayProxyEvent): Promise<HttpReply | undefined> {
+    const methodArn = `arn:aws:execute-api:${this.identity.region}:${this.identity.accountId}:${API_ID}/${STAGE}/${event.httpMethod}${event.resource}`;
+    const authorizerEvent: APIGatewayRequestAuthorizerEvent = {
+      type: 'REQUEST',
+      methodArn,
+      resource: event.resource,
+      path: event.path,
+      httpMethod: event.httpMethod,
+      headers: event.headers as Record<string, string>,
+      multiValueHeaders: event.multiValueHeaders as Record<string, string[]>,
+      pathParameters: event.pathParameters as Record<string, string> | null,
+      queryStringParameters: event.queryStringParameters as Record<string, string> | null,
+      multiValueQueryStringParameters: event.multiValueQueryStringParameters as Record<string, string[]> | null,
+      stageVariables: null,
+      requestContext: { ...event.requestContext, authorizer: undefined },
+    };
+    let result: APIGatewayAuthorizerResult;
+    try {
+      result = (await this.invoke(this.authorizer.handler, authorizerEvent, this.authorizer.timeout)) as APIGatewayAuthorizerResult;
+    } catch (error) {
+      // As in AWS: the message 'Unauthorized' means 401; any other failure is the gateway's 500.
+      if (error instanceof Error && error.message === 'Unauthorized') {
+        return jsonReply(401, 'UNAUTHORIZED', 'Authentication required');
+      }
+      console.error('authorizer failed:', error);
+      return jsonReply(500, 'AUTHORIZER_ERROR', 'The request could not be authorized');
+    }
+    if (!allows(result, methodArn)) return jsonReply(403, 'ACCESS_DENIED', 'You are not allowed to do this');
+    event.requestContext.authorizer = authorizerContext(result);
+    return undefined;
+  }
+
+  private async integrate(route: Route, event: APIGatewayProxyEvent): Promise<HttpReply> {
+    let result: APIGatewayProxyResult;
+    try {
+      result = (await this.invoke(
+        route.handler,
+        event,
+        Math.min(route.timeout ?? 10, INTEGRATION_TIMEOUT_SECONDS),
+      )) as APIGatewayProxyResult;
+    } catch (error) {
+      console.error(`${route.method} ${route.path} failed:`, error);
+      return jsonReply(502, 'INTERNAL_ERROR', 'Internal server error');
+    }
+    if (!result || typeof result.statusCode !== 'number') {
+      return jsonReply(502, 'INTERNAL_ERROR', 'Malformed Lambda proxy response');
+    }
+    const headers: [string, string][] = [];
+    const single = { ...result.headers };
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+      for (const value of values) headers.push([name, String(value)]);
+      // As in API Gateway, a header in both maps is sent with the multi-value list only.
+      for (const key of Object.keys(single)) if (key.toLowerCase() === name.toLowerCase()) delete single[key];
+    }
+    for (const [name, value] of Object.entries(single)) headers.push([name, String(value)]);
+    const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+    return { status: result.statusCode, headers, body };
+  }
+}

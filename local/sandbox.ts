@@ -1,0 +1,172 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { authorizer, routes } from '../lib/routes';
+import { stateMachines } from '../lib/state-machines';
+import { tables } from '../lib/tables';
+import { LocalApiGateway } from './apigateway';
+import type { AwsService } from './aws-service';
+import { createTables, localTableName, startDynamo } from './dynamodb';
+import { EventBridgeService } from './eventbridge/service';
+import { invoke } from './lambda';
+import { freePort } from './ports';
+import { LocalSecretsManager, signingKeySecret } from './secrets-manager';
+import { CallCounter, createServer } from './server';
+import { LocalSes } from './ses';
+import { StepFunctionsService } from './stepfunctions/service';
+
+export const ROOT_DIR = path.resolve(import.meta.dirname, '..');
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
+const BUS_NAME = 'shop-events';
+export const MAIL_FROM = 'no-reply@shop.local';
+
+export interface SandboxOptions {
+  port: number;
+  dataDir: string;
+  /** Wipe DATA_DIR first. */
+  reset?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  dataDir: string;
+  seeded: { products: number; stock: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Gives the in-process handlers the environment a deployed function gets: AWS endpoints through
+ * the standard AWS_ENDPOINT_URL_* variables, table names, bus, state machine and secret.
+ */
+const configureEnvironment = (endpoint: string, extra: Record<string, string>) => {
+  delete process.env.AWS_PROFILE;
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+    AWS_ENDPOINT_URL_SFN: endpoint,
+    AWS_ENDPOINT_URL_SES: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    EVENT_BUS_NAME: BUS_NAME,
+    MAIL_FROM,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    ...Object.fromEntries(Object.entries(tables).map(([name, spec]) => [spec.envVar, localTableName(name)])),
+    ...extra,
+  });
+};
+
+const seed = async () => {
+  // Imported after the environment is set: the stores read it.
+  const [{ seedCatalog }, { dynamoCatalogStore }, { inventoryStore }, { sampleProducts }] = await Promise.all([
+    import('../functions/catalog/seed'),
+    import('../functions/catalog/store'),
+    import('../functions/inventory/store'),
+    import('../functions/catalog/sample-data'),
+  ]);
+  const catalog = await seedCatalog(dynamoCatalogStore());
+  const stock = await Promise.all(sampleProducts.map((p) => inventoryStore().createStockIfAbsent(p.sku, p.stock)));
+  return { products: catalog.created, stock: stock.filter(Boolean).length };
+};
+
+export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
+  // Lambda runs Node 22; the SDK's notice about Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = path.resolve(options.dataDir);
+  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  const dynamo = await startDynamo(dataDir, await freePort());
+  const stoppers: (() => Promise<void>)[] = [() => dynamo.stop()];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(error));
+  };
+  try {
+    const secret = signingKeySecret(dataDir, REGION, ACCOUNT_ID);
+    const eventBridge = new EventBridgeService({ busName: BUS_NAME, region: REGION, accountId: ACCOUNT_ID, invoke });
+    const stepFunctions = new StepFunctionsService({
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      machines: stateMachines,
+      rootDir: ROOT_DIR,
+      invoke,
+    });
+    const ses = new LocalSes({ region: REGION, verifiedIdentities: [MAIL_FROM] });
+    const secretsManager = new LocalSecretsManager([secret]);
+    stoppers.push(
+      () => eventBridge.stop(),
+      () => stepFunctions.stop(),
+    );
+    const services = new Map<string, AwsService>(
+      [eventBridge, stepFunctions, ses, secretsManager].map((service) => [service.signingName, service]),
+    );
+    const apiGateway = new LocalApiGateway(routes, authorizer, invoke, { region: REGION, accountId: ACCOUNT_ID });
+
+    const health = async () => {
+      const checks: Record<string, Promise<boolean>> = {
+        dynamodb: dynamo.client.send(new ListTablesCommand({})).then(() => true),
+        apigateway: apiGateway
+          .handle({ method: 'GET', path: '/health', query: new URLSearchParams(), rawHeaders: [], body: Buffer.alloc(0), sourceIp: '127.0.0.1' })
+          .then((reply) => reply.status === 200),
+        ...Object.fromEntries([...services].map(([name, service]) => [name, service.healthy()])),
+      };
+      const results = await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => [name, await check.catch(() => false)] as const),
+      );
+      const healthy = results.every(([, ok]) => ok);
+      return {
+        healthy,
+        body: {
+          status: healthy ? 'ok' : 'degraded',
+          services: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'down'])),
+        },
+      };
+    };
+
+    const calls = new CallCounter();
+    const server = createServer(
+      {
+        apiGateway,
+        services,
+        dynamoEndpoint: dynamo.endpoint,
+        ses,
+        eventBridge,
+        health,
+        webDir: path.join(ROOT_DIR, 'web'),
+        log,
+      },
+      calls,
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', resolve);
+    });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}`;
+    configureEnvironment(url, {
+      ...stepFunctions.environment(),
+      SIGNING_KEY_SECRET_ARN: secret.arn,
+    });
+
+    await createTables(dynamo.client);
+    const seeded = await seed();
+    calls.reset();
+    return { url, port, dataDir, seeded, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

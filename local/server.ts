@@ -1,0 +1,219 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { LocalApiGateway } from './apigateway';
+import type { AwsService } from './aws-service';
+import type { EventBridgeService } from './eventbridge/service';
+import { mailPage } from './mail-page';
+import type { LocalSes } from './ses';
+
+/** Larger requests are refused before they are read (API Gateway's payload limit is 10 MB). */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface ServerParts {
+  apiGateway: LocalApiGateway;
+  /** Emulated services by SigV4 signing name. */
+  services: Map<string, AwsService>;
+  dynamoEndpoint: string;
+  ses: LocalSes;
+  eventBridge: EventBridgeService;
+  health: () => Promise<{ healthy: boolean; body: unknown }>;
+  webDir: string;
+  log: (line: string) => void;
+}
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new RangeError('request too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+};
+
+const errorJson = (res: ServerResponse, status: number, code: string, message: string) =>
+  sendJson(res, status, { error: { code, message, details: [] } });
+
+/** `Credential=AKID/20260101/us-east-1/events/aws4_request` -> `events`. */
+const signingNameOf = (authorization: string | undefined): string | undefined =>
+  authorization ? /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization)?.[1] : undefined;
+
+/** Counts AWS API calls per service and operation: the bill of an operation. */
+export class CallCounter {
+  private counts = new Map<string, number>();
+
+  add(service: string, operation: string) {
+    const key = `${service}.${operation}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  snapshot(): Record<string, Record<string, number>> {
+    const result: Record<string, Record<string, number>> = {};
+    for (const [key, count] of [...this.counts].sort()) {
+      const [service, operation] = key.split('.') as [string, string];
+      result[service] = { ...result[service], [operation]: count };
+    }
+    return result;
+  }
+
+  reset() {
+    this.counts.clear();
+  }
+}
+
+export const createServer = (parts: ServerParts, calls: CallCounter): http.Server => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  /** DynamoDB requests go on to DynamoDB Local, counted on the way. */
+  const proxyDynamo = (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
+    new Promise<void>((resolve) => {
+      const upstream = http.request(
+        `${parts.dynamoEndpoint}${req.url ?? '/'}`,
+        { method: req.method, headers: { ...req.headers, host: new URL(parts.dynamoEndpoint).host }, agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', resolve);
+        },
+      );
+      upstream.on('error', (error) => {
+        if (!res.headersSent) errorJson(res, 502, 'DYNAMODB_UNAVAILABLE', error.message);
+        resolve();
+      });
+      upstream.end(body);
+    });
+
+  const awsRequest = async (service: string, req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    const target = req.headers['x-amz-target'];
+    const targetName = Array.isArray(target) ? target[0] : target;
+    const operation = targetName?.split('.').pop() ?? new URLSearchParams(body.toString()).get('Action') ?? 'unknown';
+    calls.add(service, operation);
+    if (service === 'dynamodb') return proxyDynamo(req, body, res);
+    const emulated = parts.services.get(service);
+    if (!emulated) return errorJson(res, 400, 'UNSUPPORTED_SERVICE', `The sandbox does not emulate ${service}`);
+    const answer = await emulated.handle({ target: targetName, headers: req.headers, body: body.toString('utf8') });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  };
+
+  const staticFile = (urlPath: string, res: ServerResponse): boolean => {
+    const relative = path.normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, '');
+    let file = path.join(parts.webDir, relative);
+    if (!file.startsWith(parts.webDir)) return false;
+    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!existsSync(file) || !statSync(file).isFile()) return false;
+    res.writeHead(200, {
+      'Content-Type': STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+    });
+    res.end(readFileSync(file));
+    return true;
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    const service = signingNameOf(req.headers.authorization);
+    if (service) return awsRequest(service === 'email' ? 'ses' : service, req, body, res);
+
+    if (url.pathname === '/health') {
+      const { healthy, body: report } = await parts.health();
+      return sendJson(res, healthy ? 200 : 503, report);
+    }
+    if (url.pathname === '/_aws/ses') {
+      if (method === 'GET') {
+        return sendJson(res, 200, {
+          messages: parts.ses.list({ id: url.searchParams.get('id'), email: url.searchParams.get('email') }),
+        });
+      }
+      if (method === 'DELETE') {
+        parts.ses.clear(url.searchParams.get('id'));
+        res.writeHead(204).end();
+        return;
+      }
+    }
+    if (url.pathname === '/_aws/events/dead-letters') {
+      if (method === 'GET') return sendJson(res, 200, { items: parts.eventBridge.deadLetters() });
+      if (method === 'DELETE') {
+        parts.eventBridge.clearDeadLetters();
+        res.writeHead(204).end();
+        return;
+      }
+    }
+    if (url.pathname === '/_aws/stats') {
+      if (method === 'GET') return sendJson(res, 200, { calls: calls.snapshot(), events: parts.eventBridge.stats() });
+      if (method === 'DELETE') {
+        calls.reset();
+        res.writeHead(204).end();
+        return;
+      }
+    }
+    if (url.pathname === '/mail' && method === 'GET') {
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:",
+      });
+      res.end(mailPage(parts.ses.list()));
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      const started = Date.now();
+      const reply = await parts.apiGateway.handle({
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        rawHeaders: req.rawHeaders,
+        body,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      });
+      res.statusCode = reply.status;
+      const grouped = new Map<string, string[]>();
+      for (const [name, value] of reply.headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+      for (const [name, values] of grouped) res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
+      res.end(reply.body);
+      parts.log(`${method} ${url.pathname}${url.search} ${reply.status} ${Date.now() - started}ms`);
+      return;
+    }
+    if ((method === 'GET' || method === 'HEAD') && staticFile(url.pathname, res)) return;
+    return errorJson(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}`);
+  };
+
+  return http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof RangeError) return errorJson(res, 413, 'PAYLOAD_TOO_LARGE', 'Request too large');
+      console.error('sandbox error:', error);
+      if (!res.headersSent) errorJson(res, 500, 'SANDBOX_ERROR', 'The sandbox failed to handle the request');
+      else res.end();
+    });
+  });
+};

@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+import { sampleCategories, sampleProducts } from '../functions/catalog/sample-data';
+import { JavaMissingError } from './dynamodb';
+import { type Sandbox, startSandbox } from './sandbox';
+
+const reset = process.argv.includes('--reset');
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.DATA_DIR ?? '.data';
+const quiet = process.env.SANDBOX_QUIET === '1';
+
+let sandbox: Sandbox | undefined;
+let stopping = false;
+
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  if (!quiet) console.log(`\n${signal}: stopping the sandbox...`);
+  await sandbox?.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  sandbox = await startSandbox({ port, dataDir, reset, log: quiet ? () => undefined : (line) => console.log(line) });
+} catch (error) {
+  console.error(error instanceof JavaMissingError ? error.message : error);
+  process.exit(1);
+}
+
+const { url } = sandbox;
+console.log(`
+Shop sandbox ready in ${(performance.now() / 1000).toFixed(1)} s (data in ${sandbox.dataDir}${reset ? ', reset' : ''})
+
+  API          ${url}/api/v1            e.g. curl ${url}/api/v1/products
+  Health       ${url}/health
+  Storefront   ${url}/
+  Mail         ${url}/mail              (JSON: ${url}/_aws/ses)
+  AWS endpoint ${url}                   (DynamoDB, EventBridge, Step Functions, SES, Secrets Manager)
+
+  Sample data: ${sampleCategories.length} categories, ${sampleProducts.length} products with stock (${sandbox.seeded.products} records created now)
+
+Ctrl-C stops everything.
+`);
