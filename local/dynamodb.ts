@@ -1,5 +1,5 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type AttributeDefinition,
@@ -62,6 +62,21 @@ export interface LocalDynamo {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A sandbox killed without its clean-up (SIGKILL, a crash) leaves DynamoDB Local running on the
+ * same files; the pid file lets the next start end it instead of fighting over the database.
+ */
+const endStaleProcess = (pidFile: string) => {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already, or no /proc on this system.
+  }
+  rmSync(pidFile, { force: true });
+};
+
 /** Starts DynamoDB Local on loopback with its data under dataDir and waits until it answers. */
 export const startDynamo = async (dataDir: string, port: number): Promise<LocalDynamo> => {
   checkJava();
@@ -69,7 +84,10 @@ export const startDynamo = async (dataDir: string, port: number): Promise<LocalD
   mkdirSync(dbPath, { recursive: true });
   // A small heap and the serial collector keep the JVM lean; the sandbox's data is small.
   process.env.JAVA_TOOL_OPTIONS ??= '-Xmx512m -XX:+UseSerialGC -Xss512k';
+  const pidFile = path.join(dataDir, 'dynamodb.pid');
+  endStaleProcess(pidFile);
   const child = spawn({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
+  if (child.pid) writeFileSync(pidFile, String(child.pid));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -92,6 +110,7 @@ export const startDynamo = async (dataDir: string, port: number): Promise<LocalD
       await exited;
       clearTimeout(timer);
     }
+    rmSync(pidFile, { force: true });
     client.destroy();
   };
   const deadline = Date.now() + 30_000;

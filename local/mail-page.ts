@@ -1,19 +1,19 @@
 import type { CapturedMail } from './ses';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&quot;' })[c] ?? c);
 
 const message = (mail: CapturedMail) => {
   const recipients = [...mail.Destination.ToAddresses, ...(mail.Destination.CcAddresses ?? [])].join(', ');
   // The HTML part renders in a sandboxed frame: no scripts, no same-origin access, no forms.
   const html = mail.Body.html_part
-    ? `<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part" srcdoc="${escape(mail.Body.html_part)}"></iframe>`
+    ? `<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part" srcdoc="${escapeHtml(mail.Body.html_part)}"></iframe>`
     : '';
-  const text = mail.Body.text_part ? `<pre>${escape(mail.Body.text_part)}</pre>` : '';
-  return `<article id="${escape(mail.Id)}">
-  <h2>${escape(mail.Subject)}</h2>
-  <dl><dt>From</dt><dd>${escape(mail.Source)}</dd><dt>To</dt><dd>${escape(recipients)}</dd>
-  <dt>Time</dt><dd><time datetime="${escape(mail.Timestamp)}">${escape(mail.Timestamp)}</time></dd></dl>
+  const text = mail.Body.text_part ? `<pre>${escapeHtml(mail.Body.text_part)}</pre>` : '';
+  return `<article id="${escapeHtml(mail.Id)}">
+  <h2>${escapeHtml(mail.Subject)}</h2>
+  <dl><dt>From</dt><dd>${escapeHtml(mail.Source)}</dd><dt>To</dt><dd>${escapeHtml(recipients)}</dd>
+  <dt>Time</dt><dd><time datetime="${escapeHtml(mail.Timestamp)}">${escapeHtml(mail.Timestamp)}</time></dd></dl>
   ${html}${text}
 </article>`;
 };

@@ -112,7 +112,14 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       const checks: Record<string, Promise<boolean>> = {
         dynamodb: dynamo.client.send(new ListTablesCommand({})).then(() => true),
         apigateway: apiGateway
-          .handle({ method: 'GET', path: '/health', query: new URLSearchParams(), rawHeaders: [], body: Buffer.alloc(0), sourceIp: '127.0.0.1' })
+          .handle({
+            method: 'GET',
+            path: '/health',
+            query: new URLSearchParams(),
+            rawHeaders: [],
+            body: Buffer.alloc(0),
+            sourceIp: '127.0.0.1',
+          })
           .then((reply) => reply.status === 200),
         ...Object.fromEntries([...services].map(([name, service]) => [name, service.healthy()])),
       };

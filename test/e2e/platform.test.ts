@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { awsClientConfig, call } from './http';
+
+const config = awsClientConfig();
+const events = new EventBridgeClient(config);
+const sfn = new SFNClient(config);
+const ses = new SESClient(config);
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+
+afterAll(() => {
+  for (const client of [events, sfn, ses, dynamo]) client.destroy();
+});
+
+const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('GET /health', () => {
+  it('is 200 and lists every emulated service as ok', async () => {
+    const { status, body } = await call<{ status: string; services: Record<string, string> }>('/health');
+    expect(status).toBe(200);
+    expect(body.status).toBe('ok');
+    expect(Object.keys(body.services).sort()).toEqual(
+      ['apigateway', 'dynamodb', 'events', 'secretsmanager', 'ses', 'states'].sort(),
+    );
+    expect(Object.values(body.services).every((s) => s === 'ok')).toBe(true);
+  });
+});
+
+describe('EventBridge', () => {
+  it('delivers an event put on the bus to the rule that matches it', async () => {
+    const correlationId = randomUUID();
+    const { Entries, FailedEntryCount } = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'shop-events',
+            Source: 'shop.catalog',
+            DetailType: 'ProductChanged',
+            Detail: JSON.stringify({ version: 1, correlationId, productId: 'prod-laptop-001' }),
+          },
+        ],
+      }),
+    );
+    expect(FailedEntryCount).toBe(0);
+    const eventId = Entries?.[0]?.EventId;
+    expect(eventId).toBeTruthy();
+    // The EventJournal rule's function keeps the event in the platform table.
+    const entry = await eventually(async () => {
+      const { Item } = await dynamo.send(
+        new GetCommand({ TableName: 'shop-platform', Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' } }),
+      );
+      return Item;
+    });
+    expect(entry).toMatchObject({ source: 'shop.catalog', detailType: 'ProductChanged', correlationId });
+  });
+
+  it('does not deliver an event that no rule matches', async () => {
+    const { Entries } = await events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'shop-events', Source: 'other.system', DetailType: 'Noise', Detail: '{}' }],
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: 'shop-platform', Key: { pk: `EVENT#${Entries?.[0]?.EventId}`, sk: 'EVENT' } }),
+    );
+    expect(Item).toBeUndefined();
+  });
+
+  it('reports an invalid entry per entry', async () => {
+    const { FailedEntryCount, Entries } = await events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'shop-events', Source: 'shop.catalog', DetailType: 'X', Detail: 'not json' }],
+      }),
+    );
+    expect(FailedEntryCount).toBe(1);
+    expect(Entries?.[0]?.ErrorCode).toBeTruthy();
+  });
+});
+
+describe('Step Functions: the checkout machine', () => {
+  const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Checkout';
+
+  const runToEnd = async (executionArn: string) =>
+    eventually(async () => {
+      const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return execution.status === 'RUNNING' ? undefined : execution;
+    });
+
+  it('runs an execution to completion with the catalog-priced lines', async () => {
+    const input = JSON.stringify({
+      orderId: `ord-${randomUUID()}`,
+      lines: [{ productId: 'prod-laptop-001', quantity: 2 }],
+    });
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
+    const execution = await runToEnd(executionArn as string);
+    expect(execution.status).toBe('SUCCEEDED');
+    const output = JSON.parse(execution.output ?? '{}');
+    expect(output.pricing).toMatchObject({ currency: 'USD', totalCents: 259_998 });
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = history.events?.map((e) => e.type) ?? [];
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+  });
+
+  it('fails through the Catch path when a product is unknown', async () => {
+    const input = JSON.stringify({ orderId: `ord-${randomUUID()}`, lines: [{ productId: 'prod-none', quantity: 1 }] });
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
+    const execution = await runToEnd(executionArn as string);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('PRODUCT_UNAVAILABLE');
+  });
+
+  it('treats execution names as AWS does for Standard workflows', async () => {
+    const name = `ord-${randomUUID()}`;
+    const input = JSON.stringify({ orderId: name, lines: [{ productId: 'prod-mouse-001', quantity: 1 }] });
+    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }));
+    const again = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }));
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify({ other: true }) })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+});
+
+describe('SES', () => {
+  it('captures a sent email at /_aws/ses in LocalStack shape and on the mail page', async () => {
+    const to = `buyer-${randomUUID()}@example.com`;
+    const { MessageId } = await ses.send(
+      new SendEmailCommand({
+        Source: 'no-reply@shop.local',
+        Destination: { ToAddresses: [to] },
+        Message: {
+          Subject: { Data: 'Your order <1>' },
+          Body: { Text: { Data: 'Thanks!' }, Html: { Data: '<p>Thanks!</p>' } },
+        },
+      }),
+    );
+    const { status, body } = await call<{ messages: Record<string, unknown>[] }>(`/_aws/ses?email=${to}`);
+    expect(status).toBe(200);
+    expect(body.messages).toHaveLength(1);
+    expect(body.messages[0]).toMatchObject({
+      Id: MessageId,
+      Region: 'us-east-1',
+      Source: 'no-reply@shop.local',
+      Destination: { ToAddresses: [to] },
+      Subject: 'Your order <1>',
+      Body: { text_part: 'Thanks!', html_part: '<p>Thanks!</p>' },
+    });
+    expect(typeof body.messages[0]?.Timestamp).toBe('string');
+    const byId = await call<{ messages: unknown[] }>(`/_aws/ses?id=${MessageId}`);
+    expect(byId.body.messages).toHaveLength(1);
+    const page = await call<string>('/mail');
+    expect(page.body).toContain('Your order &lt;1&gt;');
+    expect(page.body).toContain(to);
+    await call(`/_aws/ses?id=${MessageId}`, { method: 'DELETE' });
+    expect((await call<{ messages: unknown[] }>(`/_aws/ses?email=${to}`)).body.messages).toHaveLength(0);
+  });
+
+  it('rejects a sender that is not a verified identity, as SES does', async () => {
+    await expect(
+      ses.send(
+        new SendEmailCommand({
+          Source: 'someone@elsewhere.test',
+          Destination: { ToAddresses: ['a@example.com'] },
+          Message: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'MessageRejected' });
+  });
+});

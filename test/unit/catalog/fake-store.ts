@@ -1,0 +1,71 @@
+import type {
+  CatalogStore,
+  CategoryRecord,
+  ProductListing,
+  ProductRecord,
+  StartKey,
+} from '../../../functions/catalog/store';
+import { categoryIdOf } from '../../../functions/catalog/store';
+
+/** An in-memory CatalogStore with the DynamoDB store's listing semantics (sparse indexes, exact page keys). */
+export const memoryCatalogStore = (products: ProductRecord[] = [], categories: CategoryRecord[] = []) => {
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const categoriesById = new Map(categories.map((c) => [c.id, c]));
+  const sortKey = (p: ProductRecord, listing: ProductListing) =>
+    listing.sortBy === 'price' ? p.priceCents : `${p.name.toLowerCase()}#${p.id}`;
+  const store: CatalogStore = {
+    getProduct: async (id) => byId.get(id),
+    getProducts: async (ids) => ids.flatMap((id) => byId.get(id) ?? []),
+    listingKeyNames: () => ['pk', 'sk', 'listPk', 'sortKey'],
+    listProducts: async (listing) => {
+      const live = [...byId.values()]
+        .filter((p) => p.deletedAt === undefined)
+        .filter((p) => listing.categoryId === undefined || categoryIdOf(p.category) === listing.categoryId)
+        .filter(
+          (p) =>
+            p.priceCents >= (listing.minCents ?? 0) && p.priceCents <= (listing.maxCents ?? Number.MAX_SAFE_INTEGER),
+        )
+        .sort((a, b) => {
+          const [x, y] = [sortKey(a, listing), sortKey(b, listing)];
+          const order = x < y ? -1 : x > y ? 1 : a.id.localeCompare(b.id);
+          return listing.descending ? -order : order;
+        });
+      const start = listing.startKey ? live.findIndex((p) => `PRODUCT#${p.id}` === listing.startKey?.pk) + 1 : 0;
+      const items = live.slice(start, start + listing.limit);
+      const last = items.at(-1);
+      const more = start + listing.limit < live.length;
+      const lastKey: StartKey | undefined =
+        more && last
+          ? { pk: `PRODUCT#${last.id}`, sk: 'PRODUCT', listPk: 'PRODUCT', sortKey: sortKey(last, listing) }
+          : undefined;
+      return { items, ...(lastKey && { lastKey }) };
+    },
+    listCategories: async () => [...categoriesById.values()],
+    putProductIfAbsent: async (product) => {
+      if (byId.has(product.id)) return false;
+      byId.set(product.id, product);
+      return true;
+    },
+    putCategoryIfAbsent: async (category) => {
+      if (categoriesById.has(category.id)) return false;
+      categoriesById.set(category.id, category);
+      return true;
+    },
+  };
+  return store;
+};
+
+export const product = (overrides: Partial<ProductRecord> & { id: string }): ProductRecord => ({
+  sku: overrides.id.toUpperCase(),
+  name: overrides.id,
+  description: '',
+  priceCents: 1000,
+  currency: 'USD',
+  category: 'Audio',
+  brand: 'Brand',
+  images: [],
+  attributes: {},
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
