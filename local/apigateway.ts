@@ -62,7 +62,12 @@ const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|[a-z.+-]*\+js
 
 /** Globs of IAM policy resources: `*` and `?` wildcards. */
 const resourceMatches = (pattern: string, arn: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(arn);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  ).test(arn);
 
 const allows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
   const statements = result.policyDocument?.Statement ?? [];
@@ -213,7 +218,11 @@ export class LocalApiGateway {
     };
     let result: APIGatewayAuthorizerResult;
     try {
-      result = (await this.invoke(this.authorizer.handler, authorizerEvent, this.authorizer.timeout)) as APIGatewayAuthorizerResult;
+      result = (await this.invoke(
+        this.authorizer.handler,
+        authorizerEvent,
+        this.authorizer.timeout,
+      )) as APIGatewayAuthorizerResult;
     } catch (error) {
       // As in AWS: the message 'Unauthorized' means 401; any other failure is the gateway's 500.
       if (error instanceof Error && error.message === 'Unauthorized') {

@@ -61,7 +61,8 @@ export const invoke = async <T = unknown>(handler: string, event: unknown, timeo
 };
 
 export class LambdaTimeoutError extends Error {
-  override name = 'Lambda.Timeout';
+  // The error type Lambda reports for a function that ran out of time.
+  override name = 'Sandbox.Timedout';
   constructor(handler: string, seconds: number) {
     super(`functions/${handler} timed out after ${seconds} s`);
   }

@@ -83,7 +83,11 @@ export class LocalSes implements AwsService {
       return queryError(400, 'MessageRejected', 'Too many recipients (at most 50)');
     }
     if (!this.verified.has(addressOf(source))) {
-      return queryError(400, 'MessageRejected', `Email address is not verified. The identity ${source} is not verified`);
+      return queryError(
+        400,
+        'MessageRejected',
+        `Email address is not verified. The identity ${source} is not verified`,
+      );
     }
     const id = `${randomUUID()}-000000`;
     this.messages.push({

@@ -21,6 +21,18 @@ const shutdown = async (signal: string) => {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+// A test run that starts the sandbox names itself; should it die without its clean-up, so does the sandbox.
+const parentPid = Number(process.env.SANDBOX_PARENT_PID);
+if (parentPid > 0) {
+  setInterval(() => {
+    try {
+      process.kill(parentPid, 0);
+    } catch {
+      void shutdown('parent gone');
+    }
+  }, 1000).unref();
+}
+
 try {
   sandbox = await startSandbox({ port, dataDir, reset, log: quiet ? () => undefined : (line) => console.log(line) });
 } catch (error) {

@@ -46,7 +46,13 @@ export default async function setup(project: TestProject) {
   let output = '';
   sandbox = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SANDBOX_QUIET: '1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SANDBOX_QUIET: '1',
+      SANDBOX_PARENT_PID: String(process.pid),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   sandbox.stdout?.on('data', (chunk: Buffer) => {
@@ -65,9 +71,10 @@ export default async function setup(project: TestProject) {
   writeFileSync(path.join(dataDir, 'sandbox.log'), output);
   project.provide('apiUrl', url);
   project.provide('awsEndpoint', url);
+  return teardown;
 }
 
-export async function teardown() {
+async function teardown() {
   const child = sandbox;
   if (child && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));

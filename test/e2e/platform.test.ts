@@ -134,11 +134,15 @@ describe('Step Functions: the checkout machine', () => {
     const name = `ord-${randomUUID()}`;
     const input = JSON.stringify({ orderId: name, lines: [{ productId: 'prod-mouse-001', quantity: 1 }] });
     const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }));
-    const again = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }));
-    expect(again.executionArn).toBe(first.executionArn);
+    // A different input under a running or finished execution's name is refused.
     await expect(
       sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify({ other: true }) })),
     ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    expect((await runToEnd(first.executionArn as string)).status).toBe('SUCCEEDED');
+    // Once closed, even the same input may not reuse the name.
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }))).rejects.toBeInstanceOf(
+      ExecutionAlreadyExists,
+    );
   });
 });
 
