@@ -7,7 +7,7 @@ import { stateMachines } from '../lib/state-machines';
 import { tables } from '../lib/tables';
 import { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
-import { createTables, localTableName, startDynamo } from './dynamodb';
+import { checkJava, createTables, localTableName, startDynamo } from './dynamodb';
 import { EventBridgeService } from './eventbridge/service';
 import { invoke } from './lambda';
 import { freePort } from './ports';
@@ -82,8 +82,11 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
 
-  const dynamo = await startDynamo(dataDir, await freePort());
-  const stoppers: (() => Promise<void>)[] = [() => dynamo.stop()];
+  // DynamoDB Local boots in its own JVM while this process builds the other services.
+  checkJava();
+  const starting = startDynamo(dataDir, await freePort());
+  starting.catch(() => undefined); // awaited below; this only marks a failure as handled meanwhile
+  const stoppers: (() => Promise<void>)[] = [() => starting.then((dynamo) => dynamo.stop(), () => undefined)];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(error));
   };
@@ -108,7 +111,10 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     );
     const apiGateway = new LocalApiGateway(routes, authorizer, invoke, { region: REGION, accountId: ACCOUNT_ID });
 
+    let ready = false;
     const health = async () => {
+      if (!ready) return { healthy: false, body: { status: 'starting', services: {} } };
+      const dynamo = await starting;
       const checks: Record<string, Promise<boolean>> = {
         dynamodb: dynamo.client.send(new ListTablesCommand({})).then(() => true),
         apigateway: apiGateway
@@ -136,6 +142,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       };
     };
 
+    const dynamo = await starting;
     const calls = new CallCounter();
     const server = createServer(
       {
@@ -171,6 +178,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     await createTables(dynamo.client);
     const seeded = await seed();
     calls.reset();
+    ready = true;
     return { url, port, dataDir, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
