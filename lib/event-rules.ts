@@ -16,7 +16,8 @@ export interface EventRule {
 export const eventRules: EventRule[] = [
   {
     name: 'EventJournal',
-    description: 'Keeps every domain event in the platform table for 90 days (who did what, when, under which correlation id)',
+    description:
+      'Keeps every domain event in the platform table for 90 days (who did what, when, under which correlation id)',
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }] },
     target: { handler: 'platform/handlers/record-event', bindings: { tables: { platform: 'readwrite' } } },
   },

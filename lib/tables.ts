@@ -47,7 +47,11 @@ export const tables: Record<TableName, TableSpec> = {
         partitionKey: { name: 'categoryKey', type: 'S' },
         sortKey: { name: 'priceCents', type: 'N' },
       },
-      { name: 'byCategoryName', partitionKey: { name: 'categoryKey', type: 'S' }, sortKey: { name: 'nameKey', type: 'S' } },
+      {
+        name: 'byCategoryName',
+        partitionKey: { name: 'categoryKey', type: 'S' },
+        sortKey: { name: 'nameKey', type: 'S' },
+      },
       { name: 'bySku', partitionKey: { name: 'sku', type: 'S' } },
     ],
   },

@@ -6,6 +6,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import type { FunctionSpec } from '../lib/bindings';
+import { gatewayErrors, gatewaySecurityHeaders } from '../lib/gateway-responses';
 import type { Route } from '../lib/routes';
 
 export interface HttpRequest {
@@ -40,9 +41,16 @@ const INTEGRATION_TIMEOUT_SECONDS = 29;
 
 const jsonReply = (status: number, code: string, message: string, headers: [string, string][] = []): HttpReply => ({
   status,
-  headers: [['Content-Type', 'application/json; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ...headers],
+  headers: [['Content-Type', 'application/json; charset=utf-8'], ...Object.entries(gatewaySecurityHeaders), ...headers],
   body: JSON.stringify({ error: { code, message, details: [] } }),
 });
+
+/** The answers API Gateway gives itself, with the bodies CDK configures (lib/gateway-responses.ts). */
+const gatewayReply = (type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND'): HttpReply => {
+  const spec = gatewayErrors.find((e) => e.type === type);
+  if (!spec?.status) throw new Error(`No gateway response ${type}`);
+  return jsonReply(spec.status, spec.code, spec.message ?? type, Object.entries(spec.headers ?? {}));
+};
 
 const compile = (route: Route): CompiledRoute => {
   const params: string[] = [];
@@ -113,14 +121,12 @@ export class LocalApiGateway {
 
   async handle(request: HttpRequest): Promise<HttpReply> {
     const candidates = this.compiled.filter((c) => c.pattern.test(request.path));
-    if (candidates.length === 0) return jsonReply(404, 'NOT_FOUND', `No route for ${request.path}`);
+    if (candidates.length === 0) return gatewayReply('RESOURCE_NOT_FOUND');
     const allowed = [...new Set(candidates.map((c) => c.route.method))];
     const match = candidates.find((c) => c.route.method === request.method);
     if (!match) {
       if (request.method === 'OPTIONS') return { status: 204, headers: [['Allow', allowed.join(', ')]], body: '' };
-      return jsonReply(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}`, [
-        ['Allow', allowed.join(', ')],
-      ]);
+      return jsonReply(405, 'METHOD_NOT_ALLOWED', `Allowed: ${allowed.join(', ')}`, [['Allow', allowed.join(', ')]]);
     }
     const event = this.proxyEvent(request, match);
     if (match.route.auth !== 'public') {
@@ -226,12 +232,12 @@ export class LocalApiGateway {
     } catch (error) {
       // As in AWS: the message 'Unauthorized' means 401; any other failure is the gateway's 500.
       if (error instanceof Error && error.message === 'Unauthorized') {
-        return jsonReply(401, 'UNAUTHORIZED', 'Authentication required');
+        return gatewayReply('UNAUTHORIZED');
       }
       console.error('authorizer failed:', error);
       return jsonReply(500, 'AUTHORIZER_ERROR', 'The request could not be authorized');
     }
-    if (!allows(result, methodArn)) return jsonReply(403, 'ACCESS_DENIED', 'You are not allowed to do this');
+    if (!allows(result, methodArn)) return gatewayReply('ACCESS_DENIED');
     event.requestContext.authorizer = authorizerContext(result);
     return undefined;
   }

@@ -86,7 +86,13 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   checkJava();
   const starting = startDynamo(dataDir, await freePort());
   starting.catch(() => undefined); // awaited below; this only marks a failure as handled meanwhile
-  const stoppers: (() => Promise<void>)[] = [() => starting.then((dynamo) => dynamo.stop(), () => undefined)];
+  const stoppers: (() => Promise<void>)[] = [
+    () =>
+      starting.then(
+        (dynamo) => dynamo.stop(),
+        () => undefined,
+      ),
+  ];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(error));
   };

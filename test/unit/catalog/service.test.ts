@@ -39,7 +39,14 @@ describe('ListProductsQuery', () => {
       minPrice: 10.5,
       maxPrice: 99,
     });
-    for (const bad of [{ limit: '0' }, { limit: '1e2' }, { minPrice: '1.234' }, { maxPrice: '-3' }, { sort: 'x' }]) {
+    const bads: Record<string, string>[] = [
+      { limit: '0' },
+      { limit: '1e2' },
+      { minPrice: '1.234' },
+      { maxPrice: '-3' },
+      { sort: 'x' },
+    ];
+    for (const bad of bads) {
       expect(() => query(bad)).toThrow(ValidationError);
     }
   });

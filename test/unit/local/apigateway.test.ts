@@ -150,7 +150,7 @@ describe('LocalApiGateway', () => {
     });
     const reply = await denied.api.handle(request({ path: '/api/v1/mine' }));
     expect(reply.status).toBe(403);
-    expect(JSON.parse(String(reply.body)).error.code).toBe('ACCESS_DENIED');
+    expect(JSON.parse(String(reply.body)).error.code).toBe('FORBIDDEN');
   });
 
   it('turns a function crash or a malformed result into 502', async () => {

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { api, requirePrincipal } from '../../../functions/shared/api';
@@ -26,7 +26,10 @@ const context = {} as Context;
 const Body = z.strictObject({ name: z.string().check(z.minLength(1)) });
 const echo = api(async (request) => ok({ body: request.body, principal: request.principal ?? null }), { body: Body });
 
-const run = async (handler: typeof echo, e: APIGatewayProxyEvent) => {
+const run = async (
+  handler: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>,
+  e: APIGatewayProxyEvent,
+) => {
   const result = await handler(e, context);
   return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
 };

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { createShopStacks } from '../lib/app';
+import { ConfigError, readAppConfig } from '../lib/app-config';
+
+const app = new App();
+try {
+  createShopStacks(app, readAppConfig(app.node));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`\n${error.message}\n`);
+  process.exit(1);
+}
+app.synth();

@@ -1,0 +1,79 @@
+import type { Node } from 'constructs';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** What `cdk synth|deploy -c key=value` (or cdk.json's context) decides about a deployment. */
+export interface AppConfig {
+  stage: Stage;
+  /** Verified SES sender identity; also the From address of every email. */
+  sesSender: string;
+  enableOpenSearch: boolean;
+  /** Browser origins allowed to call the API cross-origin; empty means same-origin only. */
+  corsOrigins: string[];
+}
+
+/** A context value that cannot be used: the message says which key and what to pass. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const readStage = (value: unknown): Stage => {
+  if (typeof value === 'string' && (STAGES as readonly string[]).includes(value)) return value as Stage;
+  throw new ConfigError(
+    `Context "stage" must be one of ${STAGES.join(', ')} (got ${JSON.stringify(value)}). Pass -c stage=dev or -c stage=prod.`,
+  );
+};
+
+const readSender = (value: unknown): string => {
+  if (typeof value === 'string' && EMAIL.test(value.trim())) return value.trim();
+  throw new ConfigError(
+    `Context "sesSender" must be the SES sender email address (got ${JSON.stringify(value)}). Pass -c sesSender=no-reply@your-domain.`,
+  );
+};
+
+/** The CLI passes every -c value as a string, cdk.json passes JSON: accept both spellings of a boolean. */
+const readFlag = (key: string, value: unknown): boolean => {
+  if (value === undefined || value === null || value === '') return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase())) {
+    return value.trim().toLowerCase() === 'true';
+  }
+  throw new ConfigError(`Context "${key}" must be true or false (got ${JSON.stringify(value)}).`);
+};
+
+const readOrigins = (value: unknown): string[] => {
+  if (value === undefined || value === null || value === '') return [];
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!list) throw new ConfigError(`Context "corsOrigins" must be a comma-separated list of origins.`);
+  const origins = list.map((origin) => String(origin).trim()).filter((origin) => origin.length > 0);
+  for (const origin of origins) {
+    // Credentials (the session cookie) are allowed cross-origin, so a wildcard would be unsafe and is refused by browsers.
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    const isOrigin = url !== undefined && url.origin === origin && ['https:', 'http:'].includes(url.protocol);
+    if (!isOrigin) {
+      throw new ConfigError(
+        `Context "corsOrigins" holds ${JSON.stringify(origin)}, which is not an origin like https://shop.example.com (no path, no wildcard).`,
+      );
+    }
+  }
+  return [...new Set(origins)];
+};
+
+/** Reads and validates the deployment's context; throws ConfigError with a message meant for the person running cdk. */
+export const readAppConfig = (node: Node): AppConfig => ({
+  stage: readStage(node.tryGetContext('stage')),
+  sesSender: readSender(node.tryGetContext('sesSender')),
+  enableOpenSearch: readFlag('enableOpenSearch', node.tryGetContext('enableOpenSearch')),
+  corsOrigins: readOrigins(node.tryGetContext('corsOrigins')),
+});
+
+/** `Shop-dev`, `Shop-prod`: the prefix of both stacks' names. */
+export const stackPrefix = (stage: Stage): string => `Shop-${stage}`;

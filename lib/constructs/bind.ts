@@ -1,0 +1,67 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Bindings } from '../bindings';
+import { checkout } from '../state-machines';
+import type { MailSender } from '../stateful-stack';
+import { type TableName, tables } from '../tables';
+
+export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
+export const MAIL_FROM_ENV = 'MAIL_FROM';
+export const SIGNING_KEY_ENV = 'SIGNING_KEY_SECRET_ARN';
+
+/** What a binding can point at. */
+export interface BindingResources {
+  tables: Record<TableName, dynamodb.ITable>;
+  bus: events.IEventBus;
+  signingKey: secretsmanager.ISecret;
+  mail: MailSender;
+  /** Absent while no state machine is defined; a `checkout` binding then fails the synth. */
+  checkout?: sfn.IStateMachine;
+}
+
+/**
+ * Gives a function what its bindings declare: for each, the environment variable and the least-privilege
+ * grant, together, so one can never be set without the other.
+ */
+export const bind = (fn: lambda.Function, bindings: Bindings, resources: BindingResources): void => {
+  for (const [name, access] of Object.entries(bindings.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
+    const table = resources.tables[name];
+    fn.addEnvironment(tables[name].envVar, table.tableName);
+    if (access === 'readwrite') table.grantReadWriteData(fn);
+    else table.grantReadData(fn);
+  }
+
+  if (bindings.events) {
+    fn.addEnvironment(EVENT_BUS_ENV, resources.bus.eventBusName);
+    resources.bus.grantPutEventsTo(fn);
+  }
+
+  if (bindings.checkout) {
+    const machine = resources.checkout;
+    if (!machine) throw new Error(`${fn.node.path} binds "checkout" but no checkout state machine is defined`);
+    fn.addEnvironment(checkout.envVar, machine.stateMachineArn);
+    machine.grantStartExecution(fn);
+    // DescribeExecution only (on this machine's executions), not grantRead's listing and history actions.
+    machine.grantExecution(fn, 'states:DescribeExecution');
+  }
+
+  if (bindings.mail) {
+    fn.addEnvironment(MAIL_FROM_ENV, resources.mail.address);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [resources.mail.identityArn],
+        conditions: { StringEquals: { 'ses:FromAddress': resources.mail.address } },
+      }),
+    );
+  }
+
+  if (bindings.signingKey) {
+    fn.addEnvironment(SIGNING_KEY_ENV, resources.signingKey.secretArn);
+    resources.signingKey.grantRead(fn);
+  }
+};

@@ -1,0 +1,92 @@
+import { Duration, NestedStack, type NestedStackProps } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Stage } from '../app-config';
+import type { FunctionSpec } from '../bindings';
+import type { EventRule } from '../event-rules';
+import type { Route } from '../routes';
+import { type BindingResources, bind } from './bind';
+import { functionIdOf, pascalCase } from './naming';
+import { ServiceFunction } from './service-function';
+import type { ShopApi } from './shop-api';
+
+/** Delivery policy of every rule target (on top of Lambda's own two retries of a failed async invocation). */
+export const EVENT_TARGET_RETRY_ATTEMPTS = 8;
+export const EVENT_TARGET_MAX_EVENT_AGE = Duration.hours(2);
+
+export interface BoundedContextProps extends NestedStackProps {
+  /** The context's folder under functions/ (`catalog`, `orders`, ...). */
+  context: string;
+  stage: Stage;
+  resources: BindingResources;
+}
+
+/**
+ * The functions of one bounded context (its routes' handlers, its event consumers, its saga steps),
+ * with their methods, rules and dead-letter queues, in a nested stack of their own: each context's
+ * resources count against its own 500-resource limit, and the context can be deployed and read as a unit.
+ */
+export class BoundedContext extends NestedStack {
+  readonly context: string;
+  readonly functions: ServiceFunction[] = [];
+  private readonly stage: Stage;
+  private readonly resources: BindingResources;
+
+  constructor(scope: Construct, id: string, props: BoundedContextProps) {
+    super(scope, id, { description: `Shop ${props.stage}: ${props.context} functions`, ...props });
+    this.context = props.context;
+    this.stage = props.stage;
+    this.resources = props.resources;
+  }
+
+  /** A function for `spec`, bound to its resources. Ids follow the handler; a handler used twice gets a numbered id. */
+  addFunction(spec: FunctionSpec): ServiceFunction {
+    const base = functionIdOf(spec.handler);
+    let id = base;
+    for (let n = 2; this.node.tryFindChild(id); n++) id = `${base}${n}`;
+    const fn = new ServiceFunction(this, id, { spec, service: this.context, stage: this.stage });
+    bind(fn, spec.bindings, this.resources);
+    this.functions.push(fn);
+    return fn;
+  }
+
+  /** The route's own function and its method on the API. */
+  addRoute(route: Route, api: ShopApi): { fn: ServiceFunction; method: apigw.Method } {
+    const fn = this.addFunction(route);
+    const method = api.addRoute(this, `${fn.node.id}Method`, route, fn);
+    return { fn, method };
+  }
+
+  /**
+   * A rule on the bus delivering to the target's own function. Events the rule cannot deliver, and
+   * events the function still fails on after Lambda's retries, land in one dead-letter queue.
+   */
+  addEventRule(
+    spec: EventRule,
+    bus: events.IEventBus,
+  ): { fn: ServiceFunction; rule: events.Rule; deadLetters: sqs.Queue } {
+    const fn = this.addFunction(spec.target);
+    const deadLetters = new sqs.Queue(this, `${pascalCase(spec.name)}DeadLetters`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(deadLetters) });
+    const rule = new events.Rule(this, pascalCase(spec.name), {
+      eventBus: bus,
+      description: spec.description,
+      eventPattern: spec.pattern as events.EventPattern,
+      targets: [
+        new targets.LambdaFunction(fn, {
+          retryAttempts: EVENT_TARGET_RETRY_ATTEMPTS,
+          maxEventAge: EVENT_TARGET_MAX_EVENT_AGE,
+          deadLetterQueue: deadLetters,
+        }),
+      ],
+    });
+    return { fn, rule, deadLetters };
+  }
+}

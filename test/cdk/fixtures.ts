@@ -1,0 +1,71 @@
+import type { Route } from '../../lib/routes';
+import { routes } from '../../lib/routes';
+
+/**
+ * The real route table has only public routes so far: this one adds admin and customer routes (on handler
+ * files that exist), rate-limited classes, and every kind of binding, to exercise the authorizer and grants.
+ */
+export const testRoutes: Route[] = [
+  ...routes,
+  {
+    method: 'POST',
+    path: '/api/v1/products',
+    handler: 'catalog/handlers/get-product',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite' }, events: true },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/products/{id}',
+    handler: 'catalog/handlers/get-product',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite' } },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/cart/{userId}',
+    handler: 'platform/handlers/health',
+    auth: 'customer',
+    rateLimit: 'cart',
+    bindings: { tables: { carts: 'read' } },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders',
+    handler: 'catalog/handlers/list-categories',
+    auth: 'customer',
+    rateLimit: 'orders',
+    memory: 1024,
+    timeout: 20,
+    bindings: {
+      tables: { orders: 'readwrite', catalog: 'read' },
+      events: true,
+      checkout: true,
+      mail: true,
+      signingKey: true,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users/profile',
+    handler: 'users/handlers/authorizer',
+    auth: 'customer',
+    bindings: { tables: { users: 'read' } },
+  },
+];
+
+/** `count` extra public routes, all in one context (the worst case for a nested stack), on handler files that exist. */
+export const syntheticRoutes = (count: number): Route[] => {
+  const handlers = [
+    'catalog/handlers/list-products',
+    'catalog/handlers/get-product',
+    'catalog/handlers/list-categories',
+  ];
+  return Array.from({ length: count }, (_, i) => ({
+    method: 'GET' as const,
+    path: `/api/v1/synthetic/r${i}`,
+    handler: handlers[i % handlers.length] as string,
+    auth: 'public' as const,
+    bindings: { tables: { catalog: 'read' as const } },
+  }));
+};

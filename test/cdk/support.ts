@@ -1,0 +1,196 @@
+import { App, type NestedStack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import type { AppConfig } from '../../lib/app-config';
+import type { FunctionSpec } from '../../lib/bindings';
+import type { EventRule } from '../../lib/event-rules';
+import type { Route } from '../../lib/routes';
+import type { StateMachineSpec } from '../../lib/state-machines';
+import { StatefulStack } from '../../lib/stateful-stack';
+import { StatelessStack } from '../../lib/stateless-stack';
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
+export type Json = any;
+
+export const baseConfig: AppConfig = {
+  stage: 'dev',
+  sesSender: 'no-reply@example.com',
+  enableOpenSearch: false,
+  corsOrigins: [],
+};
+
+/** An app that skips esbuild (aws:cdk:bundling-stacks = []): templates are the same, synth takes milliseconds. */
+export const unbundledApp = (context: Record<string, unknown> = {}) =>
+  new App({ context: { [BUNDLING_STACKS]: [], ...context } });
+
+export interface Synth {
+  data: StatefulStack;
+  api: StatelessStack;
+  dataTemplate: Template;
+  apiTemplate: Template;
+  /** Nested stack per bounded context, by context name. */
+  contextTemplates: Map<string, Template>;
+}
+
+export interface SynthOptions extends Partial<AppConfig> {
+  routes?: Route[];
+  eventRules?: EventRule[];
+  stateMachines?: StateMachineSpec[];
+  authorizer?: FunctionSpec;
+}
+
+/** Both stacks of one stage, without bundling. */
+export const synth = (options: SynthOptions = {}): Synth => {
+  const config = { ...baseConfig, ...options };
+  const app = unbundledApp();
+  const data = new StatefulStack(app, `Shop-${config.stage}-Data`, {
+    stage: config.stage,
+    sesSender: config.sesSender,
+    enableOpenSearch: config.enableOpenSearch,
+  });
+  const api = new StatelessStack(app, `Shop-${config.stage}-Api`, {
+    stage: config.stage,
+    data,
+    corsOrigins: config.corsOrigins,
+    routes: options.routes,
+    eventRules: options.eventRules,
+    stateMachines: options.stateMachines,
+    authorizer: options.authorizer,
+  });
+  const contextTemplates = new Map<string, Template>();
+  for (const [name, context] of api.contexts) contextTemplates.set(name, Template.fromStack(context));
+  return {
+    data,
+    api,
+    dataTemplate: Template.fromStack(data),
+    apiTemplate: Template.fromStack(api),
+    contextTemplates,
+  };
+};
+
+export const resourcesOf = (template: Template): Record<string, Json> => template.toJSON().Resources ?? {};
+
+export const resourceCount = (template: Template): number => Object.keys(resourcesOf(template)).length;
+
+export const ofType = (template: Template, type: string): [string, Json][] =>
+  Object.entries(resourcesOf(template)).filter(([, resource]) => resource.Type === type);
+
+/** Every template of a synth: the two stacks and the nested ones. */
+export const allTemplates = (s: Synth): [string, Template][] => [
+  [s.data.stackName, s.dataTemplate],
+  [s.api.stackName, s.apiTemplate],
+  ...[...s.contextTemplates].map(([name, template]): [string, Template] => [`${s.api.stackName}/${name}`, template]),
+];
+
+/** Logical id of the parent's AWS::CloudFormation::Stack resource for a nested stack. */
+export const nestedStackLogicalId = (s: Synth, context: NestedStack): string => {
+  const resource = context.nestedStackResource;
+  if (!resource) throw new Error('not a nested stack');
+  return s.api.getLogicalId(resource);
+};
+
+/**
+ * Full path of every API Gateway resource in the parent stack (`/api/v1/products/{id}`), by logical id,
+ * following ParentId up to the REST API's root.
+ */
+export const resourcePaths = (apiTemplate: Template): Map<string, string> => {
+  const resources = resourcesOf(apiTemplate);
+  const paths = new Map<string, string>();
+  const pathOf = (logicalId: string): string => {
+    const known = paths.get(logicalId);
+    if (known) return known;
+    const resource = resources[logicalId];
+    const parent = resource.Properties.ParentId;
+    const parentPath = parent['Fn::GetAtt']?.[1] === 'RootResourceId' ? '' : pathOf(parent.Ref);
+    const path = `${parentPath}/${resource.Properties.PathPart}`;
+    paths.set(logicalId, path);
+    return path;
+  };
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::ApiGateway::Resource') pathOf(logicalId);
+  }
+  return paths;
+};
+
+export interface RouteView {
+  context: string;
+  method: string;
+  path: string;
+  authorizationType: string;
+  /** Logical id, in the parent stack, of the authorizer the method uses. */
+  authorizer?: string;
+  /** `<context>/<logical id>` of the integrated function. */
+  functionKey: string;
+  function: Json;
+}
+
+/** Each method of every context, resolved to its path (through the nested stack's parameters) and its function. */
+export const routesOf = (s: Synth): RouteView[] => {
+  const paths = resourcePaths(s.apiTemplate);
+  const parent = resourcesOf(s.apiTemplate);
+  const views: RouteView[] = [];
+  for (const [name, template] of s.contextTemplates) {
+    const context = s.api.contexts.get(name) as NestedStack;
+    const parameters = parent[nestedStackLogicalId(s, context)].Properties.Parameters ?? {};
+    const fromParent = (value: Json): string => {
+      const ref = parameters[value.Ref]?.Ref;
+      if (!ref) throw new Error(`${JSON.stringify(value)} is not a parameter passed by the parent`);
+      return ref;
+    };
+    const resources = resourcesOf(template);
+    for (const [, method] of ofType(template, 'AWS::ApiGateway::Method')) {
+      const props = method.Properties;
+      const join: Json[] = props.Integration.Uri['Fn::Join'][1];
+      const fnLogicalId = join.find((part) => part?.['Fn::GetAtt'])['Fn::GetAtt'][0];
+      const resourceLogicalId = fromParent(props.ResourceId);
+      views.push({
+        context: name,
+        method: props.HttpMethod,
+        path: paths.get(resourceLogicalId) ?? '?',
+        authorizationType: props.AuthorizationType,
+        authorizer: props.AuthorizerId ? fromParent(props.AuthorizerId) : undefined,
+        functionKey: `${name}/${fnLogicalId}`,
+        function: resources[fnLogicalId],
+      });
+    }
+  }
+  return views;
+};
+
+/** Every policy statement anywhere in a template (IAM policies, inline role policies, resource policies). */
+export const statementsOf = (template: Template): { where: string; statement: Json }[] => {
+  const found: { where: string; statement: Json }[] = [];
+  const walk = (node: Json, where: string) => {
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => {
+        walk(child, `${where}[${i}]`);
+      });
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    if ('Statement' in node && ('Version' in node || Array.isArray(node.Statement))) {
+      for (const statement of [node.Statement].flat()) found.push({ where, statement });
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) walk(child, `${where}.${key}`);
+  };
+  for (const [logicalId, resource] of Object.entries(resourcesOf(template))) walk(resource.Properties, logicalId);
+  return found;
+};
+
+export const actionsOf = (statement: Json): string[] => [statement.Action ?? [], statement.NotAction ?? []].flat();
+
+/** Statements of the policies attached to the role of the function `fnLogicalId` (same template). */
+export const policyStatementsOfFunction = (template: Template, fnLogicalId: string): Json[] => {
+  const fn = resourcesOf(template)[fnLogicalId];
+  const roleLogicalId = fn.Properties.Role['Fn::GetAtt'][0];
+  return ofType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleLogicalId))
+    .flatMap(([, policy]) => [policy.Properties.PolicyDocument.Statement].flat());
+};
+
+export const logicalIdOf = (template: Template, predicate: (resource: Json) => boolean): string => {
+  const match = Object.entries(resourcesOf(template)).find(([, resource]) => predicate(resource));
+  if (!match) throw new Error('no such resource');
+  return match[0];
+};
