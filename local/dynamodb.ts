@@ -84,6 +84,8 @@ export const startDynamo = async (dataDir: string, port: number): Promise<LocalD
   mkdirSync(dbPath, { recursive: true });
   // A small heap and the serial collector keep the JVM lean for the sandbox's small data; stopping
   // at the C1 compiler starts it about 2 s sooner at little cost for this load.
+  // No usage reporting from a developer's machine or CI (and no time spent trying on a closed network).
+  process.env.DDB_LOCAL_TELEMETRY = '0';
   process.env.JAVA_TOOL_OPTIONS ??= '-Xmx512m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1';
   const pidFile = path.join(dataDir, 'dynamodb.pid');
   endStaleProcess(pidFile);
