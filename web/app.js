@@ -2,6 +2,7 @@
 // textContent, never as HTML.
 const API = '/api/v1';
 const view = document.getElementById('view');
+const categoryNames = new Map();
 const money = (amount, currency) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
 
 const el = (tag, props = {}, ...children) => {
@@ -76,7 +77,8 @@ const filtersForm = (params) => {
 const listPage = async (params) => {
   const grid = el('ul', { className: 'grid' });
   const more = el('button', { type: 'button', textContent: 'Load more', hidden: true });
-  const title = params.get('category') ? params.get('category') : 'All products';
+  const category = params.get('category');
+  const title = category ? (categoryNames.get(category) ?? category) : 'All products';
   view.replaceChildren(el('h1', { textContent: title }), filtersForm(params), grid, more);
   let cursor = null;
   const load = async () => {
@@ -123,11 +125,14 @@ const productPage = async (id) => {
 const categoriesNav = async () => {
   const nav = document.getElementById('categories');
   const { items } = await getJson('/categories');
+  for (const c of items) categoryNames.set(c.id, c.name);
   nav.replaceChildren(
     el('a', { href: '#/', textContent: 'All' }),
-    ...items.map((c) =>
-      el('a', { href: `#/?category=${encodeURIComponent(c.id)}`, textContent: c.name, dataset: { category: c.id } }),
-    ),
+    ...items.map((c) => {
+      const link = el('a', { href: `#/?category=${encodeURIComponent(c.id)}`, textContent: c.name });
+      link.dataset.category = c.id;
+      return link;
+    }),
   );
 };
 
