@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleProducts } from '../../functions/catalog/sample-data';
+import type { Product } from '../../functions/catalog/schemas';
 import { call, type ErrorBody } from './http';
 
-interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  price: number;
-  currency: string;
-  category: string;
-  brand: string;
-  images: string[];
-  attributes: Record<string, unknown>;
-}
 interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   DescribeEventBusCommand,
   EventBridgeClient,
@@ -16,6 +14,7 @@ import {
   type EventBridgeServiceOptions,
   type Invoke,
 } from '../../../local/eventbridge/service';
+import { serveOverHttp } from '../support/serve-aws-service';
 
 const BUS = 'shop-bus';
 const REGION = 'us-east-1';
@@ -487,25 +486,10 @@ describe('protocol compatibility with @aws-sdk/client-eventbridge', () => {
   it('serves PutEvents, DescribeEventBus and ListRules to a real EventBridgeClient over HTTP', async () => {
     const { calls, invoke } = fakeInvoke();
     const service = makeService({ invoke });
-    const seen: IncomingHttpHeaders[] = [];
-    const server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      seen.push(req.headers);
-      const target = req.headers['x-amz-target'];
-      const response = await service.handle({
-        target: typeof target === 'string' ? target : undefined,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.writeHead(response.status, response.headers);
-      res.end(response.body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { endpoint, seen, close } = await serveOverHttp(service);
     const client = new EventBridgeClient({
       region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
@@ -545,7 +529,7 @@ describe('protocol compatibility with @aws-sdk/client-eventbridge', () => {
       expect(seen[0]?.authorization).toContain(`/us-east-1/${service.signingName}/aws4_request`);
     } finally {
       client.destroy();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await close();
     }
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -21,6 +19,7 @@ import type { StateMachineSpec } from '../../../lib/state-machines';
 import type { invoke as lambdaInvoke } from '../../../local/lambda';
 import { installPromiseWithResolvers } from '../../../local/stepfunctions/polyfill';
 import { type Invoke, StepFunctionsService } from '../../../local/stepfunctions/service';
+import { serveOverHttp } from '../support/serve-aws-service';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -103,9 +102,9 @@ beforeAll(() => {
 }, 60_000);
 
 const services: StepFunctionsService[] = [];
-const servers: Server[] = [];
+const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) await new Promise((r) => server.close(r));
+  for (const close of closers.splice(0)) await close();
   for (const service of services.splice(0)) await service.stop();
 });
 
@@ -533,26 +532,11 @@ describe('StepFunctionsService through @aws-sdk/client-sfn', () => {
       'test/hold': () => new Promise(() => undefined),
     });
     const service = create(fake.invoke);
-    const seen: IncomingHttpHeaders[] = [];
-    const server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      seen.push(req.headers);
-      const target = req.headers['x-amz-target'];
-      const response = await service.handle({
-        target: typeof target === 'string' ? target : undefined,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.writeHead(response.status, response.headers);
-      res.end(response.body);
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
+    const { endpoint, seen, close } = await serveOverHttp(service);
+    closers.push(close);
     const client = new SFNClient({
       region: REGION,
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
