@@ -97,13 +97,13 @@ describe('GET /api/v1/products', () => {
       .sort((a, b) => a - b);
     expect(prices).toEqual(expected);
     const { body: descending } = await products('?sort=-price&limit=3');
-    expect(descending.items.map((p) => p.price)).toEqual([1299.99, 899, 649]);
+    expect(descending.items.map((p) => p.price)).toEqual([2499.99, 1299.99, 999.99]);
     const { body: alias } = await products('?sort=price_desc&limit=1');
-    expect(alias.items[0]?.id).toBe('prod-laptop-001');
+    expect(alias.items[0]?.id).toBe('prod-laptop-002');
   });
 
   it('combines category, price filter and name sort across pages', async () => {
-    const { items } = await allPages('?category=audio&maxPrice=100&sort=name&limit=1');
+    const { items } = await allPages('?category=audio&maxPrice=200&sort=name&limit=1');
     expect(items.map((p) => p.id)).toEqual(['prod-speaker-001']);
     const { items: all } = await allPages('?minPrice=60&sort=-name&limit=4');
     const expected = sampleProducts
