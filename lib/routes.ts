@@ -44,10 +44,74 @@ export const routes: Route[] = [
     auth: 'public',
     bindings: { tables: { catalog: 'read' } },
   },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/register',
+    handler: 'users/handlers/register',
+    auth: 'public',
+    rateLimit: 'auth',
+    bindings: { tables: { users: 'readwrite', platform: 'readwrite' }, events: true, signingKey: true },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    handler: 'users/handlers/login',
+    auth: 'public',
+    rateLimit: 'auth',
+    bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    handler: 'users/handlers/logout',
+    auth: 'customer',
+    bindings: { tables: { users: 'readwrite', platform: 'readwrite' } },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/validate',
+    handler: 'users/handlers/validate',
+    auth: 'public',
+    bindings: { tables: { users: 'read' }, signingKey: true },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users/profile',
+    handler: 'users/handlers/get-profile',
+    auth: 'customer',
+    bindings: { tables: { users: 'read' } },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/users/profile',
+    handler: 'users/handlers/update-profile',
+    auth: 'customer',
+    bindings: { tables: { users: 'readwrite', platform: 'readwrite' } },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/change-password',
+    handler: 'users/handlers/change-password',
+    auth: 'customer',
+    rateLimit: 'auth',
+    bindings: { tables: { users: 'readwrite', platform: 'readwrite' }, signingKey: true },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/audit',
+    handler: 'platform/handlers/list-audit',
+    auth: 'admin',
+    bindings: { tables: { platform: 'readwrite' } },
+  },
 ];
 
 /** The Lambda authorizer in front of every route whose level is not public. */
 export const authorizer: FunctionSpec = {
   handler: 'users/handlers/authorizer',
-  bindings: { signingKey: true },
+  // Reads the user's token version and revocations; audits rejected tokens.
+  bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true },
 };
+
+/** The route a REST-proxy event was routed by (API Gateway puts the resource path and method in it). */
+export const routeOf = (method: string, resource: string): Route | undefined =>
+  routes.find((route) => route.method === method && route.path === resource);

@@ -33,6 +33,8 @@ export const tables: Record<TableName, TableSpec> = {
     partitionKey: pk,
     sortKey: sk,
     indexes: [{ name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } }],
+    // Revoked-session records expire with the token they revoke.
+    ttlAttribute: 'expiresAt',
   },
   catalog: {
     envVar: 'CATALOG_TABLE',
@@ -74,7 +76,11 @@ export const tables: Record<TableName, TableSpec> = {
     envVar: 'PLATFORM_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    indexes: [{ name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } }],
+    // gsi1: one time-ordered feed per kind (events by day, the audit log); gsi2: the audit log by actor.
+    indexes: [
+      { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+      { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+    ],
     ttlAttribute: 'expiresAt',
   },
 };

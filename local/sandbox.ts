@@ -27,6 +27,11 @@ export interface SandboxOptions {
   dataDir: string;
   /** Wipe DATA_DIR first. */
   reset?: boolean;
+  /**
+   * Take the client IP from X-Forwarded-For, as API Gateway does behind a proxy. Tests use it to
+   * appear as many clients (per-IP rate limits); off by default so a local caller cannot choose its IP.
+   */
+  trustForwardedFor?: boolean;
   log?: (line: string) => void;
 }
 
@@ -34,7 +39,7 @@ export interface Sandbox {
   url: string;
   port: number;
   dataDir: string;
-  seeded: { products: number; stock: number };
+  seeded: { products: number; stock: number; users: number };
   stop(): Promise<void>;
 }
 
@@ -63,15 +68,27 @@ const configureEnvironment = (endpoint: string, extra: Record<string, string>) =
 
 const seed = async () => {
   // Imported after the environment is set: the stores read it.
-  const [{ seedCatalog }, { dynamoCatalogStore }, { inventoryStore }, { sampleProducts }] = await Promise.all([
+  const [
+    { seedCatalog },
+    { dynamoCatalogStore },
+    { inventoryStore },
+    { sampleProducts },
+    { seedDemoUsers },
+    { usersStore },
+  ] = await Promise.all([
     import('../functions/catalog/seed'),
     import('../functions/catalog/store'),
     import('../functions/inventory/store'),
     import('../functions/catalog/sample-data'),
+    import('../functions/users/seed'),
+    import('../functions/users/store'),
   ]);
-  const catalog = await seedCatalog(dynamoCatalogStore());
-  const stock = await Promise.all(sampleProducts.map((p) => inventoryStore().createStockIfAbsent(p.sku, p.stock)));
-  return { products: catalog.created, stock: stock.filter(Boolean).length };
+  const [catalog, stock, users] = await Promise.all([
+    seedCatalog(dynamoCatalogStore()),
+    Promise.all(sampleProducts.map((p) => inventoryStore().createStockIfAbsent(p.sku, p.stock))),
+    seedDemoUsers({ users: usersStore() }),
+  ]);
+  return { products: catalog.created, stock: stock.filter(Boolean).length, users };
 };
 
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
@@ -116,6 +133,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       [eventBridge, stepFunctions, ses, secretsManager].map((service) => [service.signingName, service]),
     );
     const apiGateway = new LocalApiGateway(routes, authorizer, invoke, { region: REGION, accountId: ACCOUNT_ID });
+    const trustForwardedFor = options.trustForwardedFor ?? false;
 
     let ready = false;
     const health = async () => {
@@ -160,6 +178,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
         health,
         webDir: path.join(ROOT_DIR, 'web'),
         log,
+        trustForwardedFor,
       },
       calls,
     );

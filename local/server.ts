@@ -20,6 +20,7 @@ export interface ServerParts {
   health: () => Promise<{ healthy: boolean; body: unknown }>;
   webDir: string;
   log: (line: string) => void;
+  trustForwardedFor: boolean;
 }
 
 const STATIC_TYPES: Record<string, string> = {
@@ -87,6 +88,12 @@ export class CallCounter {
     this.counts.clear();
   }
 }
+
+const clientIp = (req: IncomingMessage, trustForwardedFor: boolean): string => {
+  const forwarded = trustForwardedFor ? req.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || (req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1');
+};
 
 export const createServer = (parts: ServerParts, calls: CallCounter): http.Server => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -194,7 +201,7 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
         query: url.searchParams,
         rawHeaders: req.rawHeaders,
         body,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp: clientIp(req, parts.trustForwardedFor),
       });
       res.statusCode = reply.status;
       const grouped = new Map<string, string[]>();

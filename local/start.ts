@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { sampleCategories, sampleProducts } from '../functions/catalog/sample-data';
+import { demoUsers } from '../functions/users/demo-users';
 import { JavaMissingError } from './dynamodb';
 import { type Sandbox, startSandbox } from './sandbox';
 
@@ -34,7 +35,13 @@ if (parentPid > 0) {
 }
 
 try {
-  sandbox = await startSandbox({ port, dataDir, reset, log: quiet ? () => undefined : (line) => console.log(line) });
+  sandbox = await startSandbox({
+    port,
+    dataDir,
+    reset,
+    trustForwardedFor: process.env.SANDBOX_TRUST_FORWARDED_FOR === '1',
+    log: quiet ? () => undefined : (line) => console.log(line),
+  });
 } catch (error) {
   console.error(error instanceof JavaMissingError ? error.message : error);
   process.exit(1);
@@ -51,6 +58,7 @@ Shop sandbox ready in ${(performance.now() / 1000).toFixed(1)} s (data in ${sand
   AWS endpoint ${url}                   (DynamoDB, EventBridge, Step Functions, SES, Secrets Manager)
 
   Sample data: ${sampleCategories.length} categories, ${sampleProducts.length} products with stock (${sandbox.seeded.products} records created now)
+  Demo accounts: ${demoUsers.map((u) => `${u.email} / ${u.password} (${u.role})`).join(', ')}
 
 Ctrl-C stops everything.
 `);

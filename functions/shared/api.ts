@@ -1,7 +1,12 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { BadRequestError, DomainError, PayloadTooLargeError, UnauthorizedError } from './errors';
+import { rateLimits } from '../../lib/rate-limits';
+import { routeOf } from '../../lib/routes';
+import { auditLog } from '../platform/audit';
+import { type RateLimitState, rateLimiter } from '../platform/rate-limit';
+import { config } from './config';
+import { BadRequestError, DomainError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from './errors';
 import { errorBody, type HttpResponse, toProxyResult } from './http';
 import { logger } from './logger';
 import { parse } from './validation';
@@ -11,6 +16,9 @@ export type Role = 'customer' | 'admin';
 export interface Principal {
   userId: string;
   role: Role;
+  /** The session token's id and expiry (epoch seconds), as the authorizer verified them. */
+  tokenId?: string;
+  tokenExpiresAt?: number;
 }
 
 export interface ApiRequest<Body = undefined, Query = undefined, Params = undefined> {
@@ -36,7 +44,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-type ParsedEvent<B, Q, P> = APIGatewayProxyEvent & { parsed?: ApiRequest<B, Q, P> };
+type ParsedEvent<B, Q, P> = APIGatewayProxyEvent & { parsed?: ApiRequest<B, Q, P>; rateLimit?: RateLimitState };
+type AnyEvent = ParsedEvent<unknown, unknown, unknown>;
+type Middleware = MiddlewareObj<AnyEvent, APIGatewayProxyResult>;
+
+const limiter = rateLimiter();
+const audit = auditLog();
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers']): Record<string, string> => {
   const result: Record<string, string> = {};
@@ -63,7 +76,14 @@ const principalOf = (event: APIGatewayProxyEvent): Principal | undefined => {
   const userId = context?.userId;
   const role = context?.role;
   if (typeof userId !== 'string' || (role !== 'customer' && role !== 'admin')) return undefined;
-  return { userId, role };
+  const tokenId = context?.tokenId;
+  const tokenExpiresAt = Number(context?.tokenExpiresAt);
+  return {
+    userId,
+    role,
+    ...(typeof tokenId === 'string' && { tokenId }),
+    ...(Number.isFinite(tokenExpiresAt) && { tokenExpiresAt }),
+  };
 };
 
 const parseRequest = <B, Q, P>(options: ApiOptions<B, Q, P>): MiddlewareObj<ParsedEvent<B, Q, P>> => ({
@@ -91,7 +111,7 @@ const parseRequest = <B, Q, P>(options: ApiOptions<B, Q, P>): MiddlewareObj<Pars
 });
 
 /** Maps domain errors to their status and code; anything else is logged and becomes a generic 500. */
-const httpErrors = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+const httpErrors = (): Middleware => ({
   onError: (request) => {
     const error = request.error;
     if (error instanceof DomainError) {
@@ -99,6 +119,7 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult
       request.response = toProxyResult({
         statusCode: error.status,
         body: errorBody(error.code, error.message, error.details),
+        ...(error instanceof RateLimitedError && { headers: { 'Retry-After': String(error.retryAfterSeconds) } }),
       });
       return;
     }
@@ -110,35 +131,95 @@ const httpErrors = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult
   },
 });
 
-/** Echoes the ids that tie a response to its logs and events. */
-const traceHeaders = (): MiddlewareObj<ParsedEvent<unknown, unknown, unknown>, APIGatewayProxyResult> => {
-  const add = (request: {
-    event: ParsedEvent<unknown, unknown, unknown>;
-    response: APIGatewayProxyResult | null | undefined;
-  }) => {
-    const response = request.response;
+/**
+ * Per-client-IP limits of the route's class (lib/routes.ts, lib/rate-limits.ts), counted in the
+ * platform table; over the limit is a 429 with Retry-After.
+ */
+const rateLimit = (): Middleware => ({
+  before: async (request) => {
+    const event = request.event;
+    const route = routeOf(event.httpMethod, event.resource);
+    if (!route?.rateLimit || !config.rateLimitsEnabled) return;
+    const rule = rateLimits[route.rateLimit];
+    const windowSeconds = config.rateLimitWindowSeconds ?? rule.windowSeconds;
+    const ip = event.requestContext.identity.sourceIp;
+    event.rateLimit = await limiter.hit(`${route.rateLimit}#${ip}`, { limit: rule.limit, windowSeconds });
+    if (!event.rateLimit.allowed) {
+      throw new RateLimitedError('Too many requests, retry later', event.rateLimit.resetSeconds);
+    }
+  },
+});
+
+/** Every call of an admin route, whatever its outcome, goes to the audit log. */
+const adminAudit = (): Middleware => {
+  const record = async (request: { event: AnyEvent; response: APIGatewayProxyResult | null | undefined }) => {
+    const event = request.event;
+    if (routeOf(event.httpMethod, event.resource)?.auth !== 'admin') return;
+    const status = request.response?.statusCode ?? 500;
+    const actor = event.requestContext.authorizer?.userId;
+    try {
+      await audit.record({
+        type: 'admin.operation',
+        ...(typeof actor === 'string' && { actor }),
+        ip: event.requestContext.identity.sourceIp,
+        userAgent: event.requestContext.identity.userAgent ?? '',
+        outcome: status < 400 ? 'success' : 'failure',
+        detail: { method: event.httpMethod, route: event.resource, path: event.path, status },
+        requestId: event.requestContext.requestId,
+        ...(event.parsed && { correlationId: event.parsed.correlationId }),
+      });
+    } catch (error) {
+      logger.error('audit record failed', { error });
+    }
+  };
+  return { after: record, onError: record };
+};
+
+/** Ids that tie a response to its logs and events, rate-limit state, caching and CORS headers. */
+const responseHeaders = (): Middleware => {
+  const add = (request: { event: AnyEvent; response: APIGatewayProxyResult | null | undefined }) => {
+    const { event, response } = request;
     if (!response) return;
-    const requestId = request.event.requestContext?.requestId;
-    response.headers = {
-      ...response.headers,
-      ...(requestId && { 'X-Request-Id': requestId }),
-      ...(request.event.parsed && { 'X-Correlation-Id': request.event.parsed.correlationId }),
-    };
+    const headers: Record<string, string | number | boolean> = { ...response.headers };
+    const requestId = event.requestContext?.requestId;
+    if (requestId) headers['X-Request-Id'] = requestId;
+    if (event.parsed) headers['X-Correlation-Id'] = event.parsed.correlationId;
+    if (event.rateLimit) {
+      headers['RateLimit-Limit'] = event.rateLimit.limit;
+      headers['RateLimit-Remaining'] = event.rateLimit.remaining;
+      headers['RateLimit-Reset'] = event.rateLimit.resetSeconds;
+    }
+    // A response about a signed-in user, or one that sets the session, is never stored by a cache.
+    const personal =
+      typeof event.requestContext?.authorizer?.userId === 'string' ||
+      Object.keys(response.multiValueHeaders ?? {}).some((name) => name.toLowerCase() === 'set-cookie');
+    if (personal) headers['Cache-Control'] = 'no-store';
+    const origin = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
+    if (origin && config.corsOrigins.includes(origin)) {
+      headers['Access-Control-Allow-Origin'] = origin;
+      headers['Access-Control-Allow-Credentials'] = 'true';
+      headers.Vary = 'Origin';
+    }
+    response.headers = headers;
   };
   return { after: add, onError: add };
 };
 
 /**
  * Wraps a thin handler: request parsing and zod validation, the principal from the authorizer,
- * error mapping, security and trace headers, and structured logs.
+ * per-IP rate limits, the audit of admin calls, error mapping, security, trace and cache headers,
+ * CORS, and structured logs.
  */
 export const api = <B = undefined, Q = undefined, P = undefined>(
   fn: (request: ApiRequest<B, Q, P>) => Promise<HttpResponse>,
   options: ApiOptions<B, Q, P> = {},
 ) =>
   middy<ParsedEvent<B, Q, P>, APIGatewayProxyResult, Error, Context>()
-    .use(traceHeaders() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
+    .use(responseHeaders() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
+    .use(adminAudit() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     .use(httpErrors() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
+    // Counted before parsing: malformed requests count against the limit too.
+    .use(rateLimit() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     .use(parseRequest(options))
     .handler(async (event) => {
       if (!event.parsed) throw new Error('request was not parsed');

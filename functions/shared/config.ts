@@ -28,6 +28,22 @@ export const config = {
   get jwtAudience() {
     return process.env.JWT_AUDIENCE ?? 'shop-api';
   },
+  /** RATE_LIMITS=off switches per-IP limits off (load tests, benchmarks); on by default. */
+  get rateLimitsEnabled() {
+    return process.env.RATE_LIMITS !== 'off';
+  },
+  /** Overrides every rate-limit window (seconds), so tests can see a window end; unset in production. */
+  get rateLimitWindowSeconds(): number | undefined {
+    const value = Number(process.env.RATE_LIMIT_WINDOW_SECONDS);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  },
+  /** Browser origins allowed to call the API with credentials (comma-separated). */
+  get corsOrigins(): string[] {
+    return (process.env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+  },
   get serviceName() {
     return process.env.POWERTOOLS_SERVICE_NAME ?? 'shop';
   },

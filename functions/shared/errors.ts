@@ -71,3 +71,17 @@ export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
   readonly code: string = 'PAYLOAD_TOO_LARGE';
 }
+
+export class RateLimitedError extends DomainError {
+  readonly status = 429;
+  readonly code: string;
+  constructor(
+    message: string,
+    /** Seconds until a retry can succeed: the Retry-After header. */
+    readonly retryAfterSeconds: number,
+    code = 'RATE_LIMITED',
+  ) {
+    super(message);
+    this.code = code;
+  }
+}

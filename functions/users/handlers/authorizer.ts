@@ -1,77 +1,67 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { errors, jwtVerify } from 'jose';
-import { routes } from '../../../lib/routes';
-import { config } from '../../shared/config';
+import { routeOf } from '../../../lib/routes';
+import { auditLog } from '../../platform/audit';
 import { logger } from '../../shared/logger';
-import { JWT_ALGORITHM, signingKeys } from '../../shared/signing-key';
+import { InvalidTokenError } from '../errors';
+import { tokenFromHeaders, verifySession } from '../sessions';
+import { usersStore } from '../store';
 
-export const SESSION_COOKIE = 'session';
-
-const header = (event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined => {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-};
-
-/** The bearer token, else the session cookie. */
-export const tokenOf = (event: APIGatewayRequestAuthorizerEvent): string | undefined => {
-  const authorization = header(event, 'authorization');
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (bearer) return bearer;
-  for (const part of (header(event, 'cookie') ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE && value.length > 0) return value.join('=');
-  }
-  return undefined;
-};
-
-const levelOf = (event: APIGatewayRequestAuthorizerEvent) =>
-  routes.find((route) => route.method === event.httpMethod && route.path === event.resource)?.auth ?? 'admin';
+const users = usersStore();
+const audit = auditLog();
 
 const policy = (
   principalId: string,
   effect: 'Allow' | 'Deny',
   resource: string,
-  context?: Record<string, string>,
+  context: Record<string, string | number>,
 ): APIGatewayAuthorizerResult => ({
   principalId,
   policyDocument: {
     Version: '2012-10-17',
     Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
   },
-  ...(context && { context }),
+  context,
 });
 
+const rejected = async (event: APIGatewayRequestAuthorizerEvent, reason: string, actor?: string) => {
+  try {
+    await audit.record({
+      type: 'auth.token_rejected',
+      ...(actor && { actor }),
+      ip: event.requestContext.identity.sourceIp,
+      userAgent: event.requestContext.identity.userAgent ?? '',
+      outcome: 'failure',
+      detail: { reason, method: event.httpMethod, route: event.resource },
+      requestId: event.requestContext.requestId,
+    });
+  } catch (error) {
+    logger.error('audit record failed', { error });
+  }
+};
+
 /**
- * REQUEST authorizer: verifies the session token (EdDSA only, issuer, audience, expiry) and
- * enforces the route's level; handlers check ownership. Throwing 'Unauthorized' makes API
- * Gateway answer 401, a Deny policy 403.
+ * REQUEST authorizer: verifies the session token (bearer header or cookie) and the route's level
+ * from the route table; handlers check ownership. Throwing 'Unauthorized' makes API Gateway answer
+ * 401; a Deny policy, 403.
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const token = tokenOf(event);
+  const token = tokenFromHeaders(event.headers ?? {});
   if (!token) throw new Error('Unauthorized');
-  const { publicKey } = await signingKeys();
-  let claims: { sub?: string; role?: unknown; jti?: string };
+  let session: Awaited<ReturnType<typeof verifySession>>;
   try {
-    ({ payload: claims } = await jwtVerify(token, publicKey, {
-      algorithms: [JWT_ALGORITHM],
-      issuer: config.jwtIssuer,
-      audience: config.jwtAudience,
-      requiredClaims: ['sub', 'exp', 'iat'],
-    }));
+    session = await verifySession(token, users);
   } catch (error) {
-    if (error instanceof errors.JOSEError) {
-      logger.warn('token rejected', { reason: error.code, sourceIp: event.requestContext.identity.sourceIp });
-      throw new Error('Unauthorized');
-    }
-    throw error;
+    if (!(error instanceof InvalidTokenError)) throw error;
+    await rejected(event, error.reason);
+    throw new Error('Unauthorized');
   }
-  const role = claims.role === 'admin' ? 'admin' : claims.role === 'customer' ? 'customer' : undefined;
-  if (!claims.sub || !role) throw new Error('Unauthorized');
-  const allowed = levelOf(event) !== 'admin' || role === 'admin';
-  return policy(claims.sub, allowed ? 'Allow' : 'Deny', event.methodArn, {
-    userId: claims.sub,
-    role,
-    ...(claims.jti && { tokenId: claims.jti }),
+  const level = routeOf(event.httpMethod, event.resource)?.auth ?? 'admin';
+  const allowed = level !== 'admin' || session.role === 'admin';
+  if (!allowed) await rejected(event, 'ROLE_NOT_ALLOWED', session.userId);
+  return policy(session.userId, allowed ? 'Allow' : 'Deny', event.methodArn, {
+    userId: session.userId,
+    role: session.role,
+    tokenId: session.tokenId,
+    tokenExpiresAt: session.expiresAt,
   });
 };

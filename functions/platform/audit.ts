@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../shared/config';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { documentClient } from '../shared/dynamo';
+
+export type AuditOutcome = 'success' | 'failure';
+
+export const AUDIT_TYPES = [
+  'auth.register',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'auth.password_changed',
+  'auth.token_rejected',
+  'user.profile_updated',
+  'admin.operation',
+] as const;
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+export interface AuditInput {
+  type: AuditType;
+  /** The user who acted; absent when nobody could be identified (a failed login for an unknown email). */
+  actor?: string;
+  ip: string;
+  userAgent: string;
+  outcome: AuditOutcome;
+  /** Free-form facts: the email tried, the route called, the reason of a failure. Never a secret. */
+  detail?: Record<string, string | number | boolean>;
+  requestId?: string;
+  correlationId?: string;
+}
+
+export interface AuditRecord extends AuditInput {
+  id: string;
+  time: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  type?: AuditType;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const FEED = 'AUDIT';
+const MAX_TIME = '9999-12-31T23:59:59.999Z';
+
+/**
+ * The audit log: append-only records in the platform table (a record is only ever created, with a
+ * condition that it does not exist), listed newest first, by actor through the second index.
+ */
+export const auditLog = (client = documentClient) => ({
+  async record(input: AuditInput, now = new Date()): Promise<AuditRecord> {
+    const record: AuditRecord = { id: randomUUID(), time: now.toISOString(), ...input };
+    const order = `${record.time}#${record.id}`;
+    await client.send(
+      new PutCommand({
+        TableName: tableName('platform'),
+        Item: {
+          pk: `AUDIT#${record.id}`,
+          sk: 'AUDIT',
+          gsi1pk: FEED,
+          gsi1sk: order,
+          ...(record.actor && { gsi2pk: `AUDIT#ACTOR#${record.actor}`, gsi2sk: order }),
+          ...record,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  },
+
+  async list(filter: AuditFilter): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
+    const byActor = filter.actor !== undefined;
+    const index = byActor ? 'gsi2' : 'gsi1';
+    const fingerprint = JSON.stringify([
+      filter.actor ?? null,
+      filter.type ?? null,
+      filter.from ?? null,
+      filter.to ?? null,
+    ]);
+    const keyNames = byActor ? ['pk', 'sk', 'gsi2pk', 'gsi2sk'] : ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+    let startKey: Record<string, unknown> | undefined = decodeCursor(filter.cursor, fingerprint, keyNames);
+    const items: AuditRecord[] = [];
+    do {
+      const input: QueryCommandInput = {
+        TableName: tableName('platform'),
+        IndexName: index,
+        KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+        ExpressionAttributeNames: {
+          '#p': byActor ? 'gsi2pk' : 'gsi1pk',
+          '#s': byActor ? 'gsi2sk' : 'gsi1sk',
+          ...(filter.type && { '#type': 'type' }),
+        },
+        ExpressionAttributeValues: {
+          ':p': byActor ? `AUDIT#ACTOR#${filter.actor}` : FEED,
+          ':from': filter.from ?? '',
+          // Sort keys are `<time>#<id>`: '~' sorts after '#', so `to` includes its own instant.
+          ':to': `${filter.to ?? MAX_TIME}~`,
+          ...(filter.type && { ':type': filter.type }),
+        },
+        ...(filter.type && { FilterExpression: '#type = :type' }),
+        ScanIndexForward: false,
+        Limit: filter.limit - items.length,
+        ...(startKey && { ExclusiveStartKey: startKey }),
+      };
+      const page = await client.send(new QueryCommand(input));
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
+        items.push(record as AuditRecord);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < filter.limit);
+    return { items, nextCursor: encodeCursor(startKey, fingerprint) };
+  },
+});
+
+export type AuditLog = ReturnType<typeof auditLog>;

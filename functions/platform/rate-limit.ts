@@ -1,0 +1,62 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RateLimit } from '../../lib/rate-limits';
+import { tableName } from '../shared/config';
+import { documentClient } from '../shared/dynamo';
+
+export interface RateLimitState {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the current window ends and the count starts again. */
+  resetSeconds: number;
+}
+
+const windowOf = (rule: RateLimit, now: Date) => {
+  const windowMs = rule.windowSeconds * 1000;
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  return { start, resetSeconds: Math.max(1, Math.ceil((start + windowMs - now.getTime()) / 1000)) };
+};
+
+const stateOf = (rule: RateLimit, count: number, resetSeconds: number): RateLimitState => ({
+  allowed: count <= rule.limit,
+  limit: rule.limit,
+  remaining: Math.max(0, rule.limit - count),
+  resetSeconds,
+});
+
+/**
+ * Fixed-window counters in the platform table, one item per key and window: an atomic ADD counts,
+ * DynamoDB's TTL removes the item once its window is over.
+ */
+export const rateLimiter = (client = documentClient) => {
+  const key = (name: string, start: number) => ({ pk: `RATE#${name}`, sk: `WINDOW#${start}` });
+  return {
+    /** Counts one request against `name` and says whether it is within the limit. */
+    async hit(name: string, rule: RateLimit, now = new Date()): Promise<RateLimitState> {
+      const { start, resetSeconds } = windowOf(rule, now);
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName('platform'),
+          Key: key(name, start),
+          UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(start / 1000) + rule.windowSeconds + 60 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return stateOf(rule, Number(Attributes?.count ?? 1), resetSeconds);
+    },
+
+    /** The state without counting: whether one more request would still be allowed. */
+    async peek(name: string, rule: RateLimit, now = new Date()): Promise<RateLimitState> {
+      const { start, resetSeconds } = windowOf(rule, now);
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName('platform'), Key: key(name, start), ConsistentRead: true }),
+      );
+      const count = Number(Item?.count ?? 0);
+      return { ...stateOf(rule, count + 1, resetSeconds), remaining: Math.max(0, rule.limit - count) };
+    },
+  };
+};
+
+export type RateLimiter = ReturnType<typeof rateLimiter>;

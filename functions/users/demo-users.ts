@@ -1,0 +1,13 @@
+import type { RegisterBody, Role } from './schemas';
+
+/** The original platform's demo accounts: loaded in the sandbox and the dev stage only, never in prod. */
+export const demoUsers: (RegisterBody & { role: Role })[] = [
+  { email: 'admin@ecommerce.local', password: 'admin123', first_name: 'Admin', last_name: 'User', role: 'admin' },
+  {
+    email: 'customer@ecommerce.local',
+    password: 'customer123',
+    first_name: 'Customer',
+    last_name: 'User',
+    role: 'customer',
+  },
+];

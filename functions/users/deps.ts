@@ -1,0 +1,16 @@
+import { auditLog } from '../platform/audit';
+import { rateLimiter } from '../platform/rate-limit';
+import type { ApiRequest } from '../shared/api';
+import { publish } from '../shared/events';
+import type { CallContext, UsersDeps } from './service';
+import { usersStore } from './store';
+
+/** The users context's dependencies, created once per function instance. */
+export const deps: UsersDeps = { users: usersStore(), audit: auditLog(), limiter: rateLimiter(), publish };
+
+export const callOf = (request: ApiRequest<unknown, unknown, unknown>): CallContext => ({
+  ip: request.sourceIp,
+  userAgent: request.userAgent,
+  requestId: request.requestId,
+  correlationId: request.correlationId,
+});

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { loginFailureLimits } from '../../lib/rate-limits';
+import type { AuditInput, AuditLog } from '../platform/audit';
+import type { RateLimiter } from '../platform/rate-limit';
+import { config } from '../shared/config';
+import { RateLimitedError, ValidationError } from '../shared/errors';
+import type { DomainEvent } from '../shared/events';
+import { logger } from '../shared/logger';
+import { InvalidCredentialsError, UserNotFoundError, WrongPasswordError } from './errors';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import type { ChangePasswordBody, LoginBody, RegisterBody, Role, UpdateProfileBody, User } from './schemas';
+import { issueToken, type SessionClaims } from './sessions';
+import type { UserRecord, UsersStore } from './store';
+
+export interface UsersDeps {
+  users: UsersStore;
+  audit: AuditLog;
+  limiter: RateLimiter;
+  publish: (...events: DomainEvent[]) => Promise<void>;
+  now?: () => Date;
+}
+
+/** Who is calling, for the audit log and the per-IP counters. */
+export interface CallContext {
+  ip: string;
+  userAgent: string;
+  requestId: string;
+  correlationId: string;
+}
+
+export const toUser = (record: UserRecord): User => ({
+  id: record.id,
+  email: record.email,
+  first_name: record.first_name,
+  last_name: record.last_name,
+  role: record.role,
+  created_at: record.created_at,
+  updated_at: record.updated_at,
+});
+
+const auditEntry = (
+  call: CallContext,
+  entry: Pick<AuditInput, 'type' | 'outcome' | 'actor' | 'detail'>,
+): AuditInput => ({
+  ...entry,
+  ip: call.ip,
+  userAgent: call.userAgent,
+  requestId: call.requestId,
+  correlationId: call.correlationId,
+});
+
+export interface Session {
+  user: User;
+  token: string;
+  claims: SessionClaims;
+}
+
+/** Creates a user with a bcrypt hash; the email is unique case-insensitively (the store guards it). */
+export const createUser = async (
+  deps: Pick<UsersDeps, 'users' | 'now'>,
+  body: RegisterBody,
+  role: Role = 'customer',
+): Promise<UserRecord> => {
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const record: UserRecord = {
+    id: `usr_${randomUUID()}`,
+    email: body.email,
+    first_name: body.first_name,
+    last_name: body.last_name,
+    role,
+    passwordHash: await hashPassword(body.password),
+    tokenVersion: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await deps.users.create(record);
+  return record;
+};
+
+export const register = async (deps: UsersDeps, body: RegisterBody, call: CallContext): Promise<Session> => {
+  const record = await createUser(deps, body);
+  const { token, claims } = await issueToken(record);
+  await deps.audit.record(
+    auditEntry(call, { type: 'auth.register', outcome: 'success', actor: record.id, detail: { email: record.email } }),
+  );
+  try {
+    await deps.publish({
+      context: 'users',
+      detailType: 'UserRegistered',
+      version: 1,
+      correlationId: call.correlationId,
+      data: { userId: record.id, email: record.email, firstName: record.first_name, lastName: record.last_name },
+    });
+  } catch (error) {
+    // The account exists and the caller is signed in; a lost welcome event must not undo that.
+    logger.error('UserRegistered not published', { error, userId: record.id });
+  }
+  return { user: toUser(record), token, claims };
+};
+
+/**
+ * Signs in. Unknown email and wrong password take the same path (a bcrypt comparison either way)
+ * and give the same error; failures count per account and per IP, and past their limits every
+ * attempt is refused with 429 until the window ends, right or wrong.
+ */
+export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext): Promise<Session> => {
+  const accountKey = `login-failure#account#${body.email}`;
+  const ipKey = `login-failure#ip#${call.ip}`;
+  if (config.rateLimitsEnabled) {
+    const [account, ip] = await Promise.all([
+      deps.limiter.peek(accountKey, loginFailureLimits.perAccount),
+      deps.limiter.peek(ipKey, loginFailureLimits.perIp),
+    ]);
+    const blocked = [account, ip].filter((state) => !state.allowed);
+    if (blocked.length > 0) {
+      await deps.audit.record(
+        auditEntry(call, {
+          type: 'auth.login_failed',
+          outcome: 'failure',
+          detail: { email: body.email, reason: 'throttled' },
+        }),
+      );
+      throw new RateLimitedError(
+        'Too many failed sign-in attempts, retry later',
+        Math.max(...blocked.map((state) => state.resetSeconds)),
+        'TOO_MANY_LOGIN_ATTEMPTS',
+      );
+    }
+  }
+  const record = await deps.users.getByEmail(body.email);
+  const valid = record
+    ? await verifyPassword(body.password, record.passwordHash)
+    : await burnPasswordCheck(body.password);
+  if (!record || !valid) {
+    if (config.rateLimitsEnabled) {
+      await Promise.all([
+        deps.limiter.hit(accountKey, loginFailureLimits.perAccount),
+        deps.limiter.hit(ipKey, loginFailureLimits.perIp),
+      ]);
+    }
+    await deps.audit.record(
+      auditEntry(call, {
+        type: 'auth.login_failed',
+        outcome: 'failure',
+        ...(record && { actor: record.id }),
+        detail: { email: body.email, reason: record ? 'wrong_password' : 'unknown_email' },
+      }),
+    );
+    throw new InvalidCredentialsError();
+  }
+  const { token, claims } = await issueToken(record);
+  await deps.audit.record(auditEntry(call, { type: 'auth.login', outcome: 'success', actor: record.id }));
+  return { user: toUser(record), token, claims };
+};
+
+/** Revokes the token the call was made with; other sessions stay signed in. */
+export const logout = async (
+  deps: UsersDeps,
+  session: { userId: string; tokenId: string; expiresAt: number },
+  call: CallContext,
+): Promise<void> => {
+  await deps.users.revoke(session.userId, session.tokenId, session.expiresAt);
+  await deps.audit.record(auditEntry(call, { type: 'auth.logout', outcome: 'success', actor: session.userId }));
+};
+
+const existingUser = async (deps: Pick<UsersDeps, 'users'>, userId: string) => {
+  const record = await deps.users.getById(userId);
+  if (!record) throw new UserNotFoundError();
+  return record;
+};
+
+export const getProfile = async (deps: Pick<UsersDeps, 'users'>, userId: string): Promise<User> =>
+  toUser(await existingUser(deps, userId));
+
+export const updateProfile = async (
+  deps: UsersDeps,
+  userId: string,
+  changes: UpdateProfileBody,
+  call: CallContext,
+): Promise<User> => {
+  const record = await deps.users.updateProfile(userId, changes, (deps.now ?? (() => new Date()))());
+  await deps.audit.record(
+    auditEntry(call, {
+      type: 'user.profile_updated',
+      outcome: 'success',
+      actor: userId,
+      detail: { fields: Object.keys(changes).join(',') },
+    }),
+  );
+  return toUser(record);
+};
+
+/**
+ * Checks the old password, stores the new hash and raises the token version, which signs out every
+ * other session; the caller gets a fresh token under the new version.
+ */
+export const changePassword = async (
+  deps: UsersDeps,
+  userId: string,
+  body: ChangePasswordBody,
+  call: CallContext,
+): Promise<Session> => {
+  const record = await existingUser(deps, userId);
+  const old = body.old_password ?? body.current_password ?? '';
+  if (!(await verifyPassword(old, record.passwordHash))) {
+    await deps.audit.record(
+      auditEntry(call, {
+        type: 'auth.password_changed',
+        outcome: 'failure',
+        actor: userId,
+        detail: { reason: 'wrong_password' },
+      }),
+    );
+    throw new WrongPasswordError();
+  }
+  if (body.new_password.trim().toLowerCase() === record.email) {
+    throw new ValidationError('Invalid request body', [
+      { path: 'new_password', message: 'The password must not be the email address' },
+    ]);
+  }
+  const updated = await deps.users.changePassword(
+    record,
+    await hashPassword(body.new_password),
+    (deps.now ?? (() => new Date()))(),
+  );
+  // Another change won the race: the caller's view is stale, and so is its session.
+  if (!updated) throw new WrongPasswordError();
+  const { token, claims } = await issueToken(updated);
+  await deps.audit.record(auditEntry(call, { type: 'auth.password_changed', outcome: 'success', actor: userId }));
+  return { user: toUser(updated), token, claims };
+};
