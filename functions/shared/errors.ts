@@ -67,8 +67,9 @@ export class BusinessRuleError extends DomainError {
   }
 }
 
+/** A 400 like any other bad input (the contract's status for every malformed request), with its own code. */
 export class PayloadTooLargeError extends DomainError {
-  readonly status = 413;
+  readonly status = 400;
   readonly code: string = 'PAYLOAD_TOO_LARGE';
 }
 

@@ -10,6 +10,8 @@ declare module 'vitest' {
     apiUrl: string;
     /** The sandbox's AWS endpoint, or undefined against a deployed stack. */
     awsEndpoint: string | undefined;
+    /** The sandbox's DATA_DIR (it holds the signing secret), or undefined against a deployed stack. */
+    dataDir: string | undefined;
   }
 }
 
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject) {
   if (process.env.API_URL) {
     project.provide('apiUrl', process.env.API_URL.replace(/\/$/, ''));
     project.provide('awsEndpoint', process.env.AWS_ENDPOINT_URL);
+    project.provide('dataDir', undefined);
     return;
   }
   const port = await freePort();
@@ -52,6 +55,8 @@ export default async function setup(project: TestProject) {
       DATA_DIR: dataDir,
       SANDBOX_QUIET: '1',
       SANDBOX_PARENT_PID: String(process.pid),
+      // Each test client can then present its own IP, so per-IP limits apply per test, at production numbers.
+      SANDBOX_TRUST_FORWARDED_FOR: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,6 +76,7 @@ export default async function setup(project: TestProject) {
   writeFileSync(path.join(dataDir, 'sandbox.log'), output);
   project.provide('apiUrl', url);
   project.provide('awsEndpoint', url);
+  project.provide('dataDir', dataDir);
   return teardown;
 }
 
