@@ -97,7 +97,7 @@ export const auditLog = (client = documentClient) => ({
         },
         ExpressionAttributeValues: {
           ':p': byActor ? `AUDIT#ACTOR#${filter.actor}` : FEED,
-          ':from': filter.from ?? '',
+          ':from': filter.from ?? '0000',
           // Sort keys are `<time>#<id>`: '~' sorts after '#', so `to` includes its own instant.
           ':to': `${filter.to ?? MAX_TIME}~`,
           ...(filter.type && { ':type': filter.type }),

@@ -1,19 +1,21 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { ASSET_RESOURCE_METADATA_ENABLED_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createShopStacks } from '../../lib/app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, readAppConfig } from '../../lib/app-config';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../lib/constructs/service-function';
 import { routes } from '../../lib/routes';
-import { baseConfig, type Json, ofType } from './support';
+import { stateMachines } from '../../lib/state-machines';
+import { testRoutes } from './fixtures';
+import { type Json, resourcesOf, synth } from './support';
+
+const run = promisify(execFile);
 
 const configOf = (context: Record<string, unknown>) => {
   const node = new Construct(new App({ context }), 'Probe').node;
@@ -58,7 +60,6 @@ describe('app context', () => {
   });
 
   it('makes bin/app.ts exit with the message, not a stack trace, on a bad stage', async () => {
-    const run = promisify(execFile);
     const failure = await run(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ ...valid, stage: 'qa' }) },
@@ -72,20 +73,116 @@ describe('app context', () => {
   });
 });
 
-describe('the real app, bundled with esbuild (offline, no Docker)', () => {
+describe('the stage: one top-level stack with Data and Api nested stacks', () => {
+  const dev = synth();
+  const prod = synth({ stage: 'prod', enableOpenSearch: true });
+
+  it('has one top-level stack per stage, Shop-<stage>, so that the CLI needs no stack name', () => {
+    for (const [s, name] of [
+      [dev, 'Shop-dev'],
+      [prod, 'Shop-prod'],
+    ] as const) {
+      expect(s.root.stackName).toBe(name);
+      const app = s.root.node.root as App;
+      expect(app.synth().stacks.map((stack) => stack.stackName)).toEqual([name]);
+      expect(s.data.nestedStackParent).toBe(s.root);
+      expect(s.api.nestedStackParent).toBe(s.root);
+      expect(s.data.node.id).toBe('Data');
+      expect(s.api.node.id).toBe('Api');
+    }
+  });
+
+  it('protects the prod root stack (and so its nested stacks) from termination, and not dev', () => {
+    expect(prod.root.terminationProtection).toBe(true);
+    expect(dev.root.terminationProtection).toBe(false);
+  });
+
+  it('keeps the root to the two nested stacks, the Api stack using the Data stack through parameters', () => {
+    const resources = Object.entries(resourcesOf(dev.rootTemplate)).filter(([, r]) => r.Type !== 'AWS::CDK::Metadata');
+    expect(resources.map(([, r]) => r.Type)).toEqual(['AWS::CloudFormation::Stack', 'AWS::CloudFormation::Stack']);
+    const dataId = dev.root.getLogicalId(dev.data.nestedStackResource as never);
+    const apiId = dev.root.getLogicalId(dev.api.nestedStackResource as never);
+    const parameters = resourcesOf(dev.rootTemplate)[apiId].Properties.Parameters;
+    expect(Object.keys(parameters).length).toBeGreaterThan(0);
+    for (const value of Object.values(parameters) as Json[]) expect(value['Fn::GetAtt'][0]).toBe(dataId);
+    // Nested references: no CloudFormation export anywhere, hence no export that blocks a change.
+    const all = [dev.rootTemplate, dev.dataTemplate, dev.apiTemplate, ...dev.contextTemplates.values()];
+    for (const template of all) {
+      expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+      for (const output of Object.values(template.toJSON().Outputs ?? {}) as Json[])
+        expect(output.Export).toBeUndefined();
+    }
+  });
+
+  it('gives the Data stack no parameter, so an API change never updates its resources', () => {
+    const dataId = dev.root.getLogicalId(dev.data.nestedStackResource as never);
+    expect(resourcesOf(dev.rootTemplate)[dataId].Properties.Parameters).toBeUndefined();
+    expect(dev.dataTemplate.toJSON().Parameters).toBeUndefined();
+    // Another route table (new bindings, more contexts) leaves every Data resource as it was; at most the
+    // Data stack gains outputs for the attributes the API starts to use.
+    expect(resourcesOf(synth({ routes: testRoutes }).dataTemplate)).toEqual(resourcesOf(dev.dataTemplate));
+  });
+
+  it('surfaces the API URL, bus, signing key, state machines and search endpoint on the root, where cdk deploy prints them', () => {
+    const machines = stateMachines.map((spec) => `${spec.name}StateMachineArn`);
+    expect(Object.keys(dev.rootTemplate.toJSON().Outputs).sort()).toEqual(
+      ['ApiUrl', 'EventBusName', 'SigningKeySecretArn', ...machines].sort(),
+    );
+    expect(Object.keys(prod.rootTemplate.toJSON().Outputs)).toContain('SearchEndpoint');
+  });
+
+  it('tags the nested stacks and their resources with the project and the stage', () => {
+    const tags = [
+      { Key: 'project', Value: 'shop' },
+      { Key: 'stage', Value: 'prod' },
+    ];
+    for (const [, stack] of Object.entries(resourcesOf(prod.rootTemplate)).filter(
+      ([, r]) => r.Type === 'AWS::CloudFormation::Stack',
+    )) {
+      expect(stack.Properties.Tags).toEqual(expect.arrayContaining(tags));
+    }
+    const [, table] =
+      Object.entries(resourcesOf(prod.dataTemplate)).find(([, r]) => r.Type === 'AWS::DynamoDB::Table') ?? [];
+    expect(table.Properties.Tags).toEqual(expect.arrayContaining(tags));
+  });
+});
+
+describe('`npx cdk synth` as a user runs it: offline, no AWS credentials, real esbuild bundling (no Docker)', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'shop-cdk-'));
+  let result: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    const env = { ...process.env };
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
+      delete env[name];
+    }
+    result = await run(path.join(PROJECT_ROOT, 'node_modules/.bin/cdk'), ['synth', '-o', outdir], {
+      cwd: PROJECT_ROOT,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+  });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('synthesizes Shop-dev-Data and Shop-dev-Api with a minified ESM bundle and source map per function', async () => {
-    // As under the CLI: the asset path goes into each function's metadata.
-    const app = new App({ outdir, context: { [ASSET_RESOURCE_METADATA_ENABLED_CONTEXT]: true } });
-    const { data, api } = createShopStacks(app, baseConfig);
-    const assembly = app.synth();
-    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual(['Shop-dev-Api', 'Shop-dev-Data']);
-    expect(data.stackName).toBe('Shop-dev-Data');
+  it('exits 0 and prints the template of the one stack: the root, with its nested stacks', () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Resources:');
+    expect(result.stdout).toContain('AWS::CloudFormation::Stack');
+    expect(result.stderr).not.toContain('Supply a stack id');
+  });
 
-    const functions = [...api.contexts.values()].flatMap((context) =>
-      ofType(Template.fromStack(context), 'AWS::Lambda::Function').map(([, fn]) => fn as Json),
+  it('writes Shop-dev with a minified ESM bundle and source map per function of every nested stack', async () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(new CloudAssembly(outdir).stacks.map((stack) => stack.stackName)).toEqual(['Shop-dev']);
+
+    const nested = readdirSync(outdir).filter((file) => file.endsWith('.nested.template.json'));
+    const functions = nested.flatMap((file) =>
+      Object.values(JSON.parse(readFileSync(path.join(outdir, file), 'utf8')).Resources as Record<string, Json>).filter(
+        (resource) => resource.Type === 'AWS::Lambda::Function',
+      ),
     );
     expect(functions.length).toBeGreaterThanOrEqual(routes.length);
     for (const fn of functions) {

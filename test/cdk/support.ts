@@ -1,13 +1,10 @@
-import { App, type NestedStack } from 'aws-cdk-lib';
+import { App, type NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import { createShopStacks, type ShopTables } from '../../lib/app';
 import type { AppConfig } from '../../lib/app-config';
-import type { FunctionSpec } from '../../lib/bindings';
-import type { EventRule } from '../../lib/event-rules';
-import type { Route } from '../../lib/routes';
-import type { StateMachineSpec } from '../../lib/state-machines';
-import { StatefulStack } from '../../lib/stateful-stack';
-import { StatelessStack } from '../../lib/stateless-stack';
+import type { StatefulStack } from '../../lib/stateful-stack';
+import type { StatelessStack } from '../../lib/stateless-stack';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
 export type Json = any;
@@ -24,44 +21,37 @@ export const unbundledApp = (context: Record<string, unknown> = {}) =>
   new App({ context: { [BUNDLING_STACKS]: [], ...context } });
 
 export interface Synth {
+  /** `Shop-<stage>`, the top-level stack. */
+  root: Stack;
+  /** Its `Data` and `Api` nested stacks. */
   data: StatefulStack;
   api: StatelessStack;
+  rootTemplate: Template;
   dataTemplate: Template;
   apiTemplate: Template;
-  /** Nested stack per bounded context, by context name. */
+  /** Nested stack (in the Api stack) per bounded context, by context name. */
   contextTemplates: Map<string, Template>;
 }
 
-export interface SynthOptions extends Partial<AppConfig> {
-  routes?: Route[];
-  eventRules?: EventRule[];
-  stateMachines?: StateMachineSpec[];
-  authorizer?: FunctionSpec;
-}
+export interface SynthOptions extends Partial<AppConfig>, ShopTables {}
 
-/** Both stacks of one stage, without bundling. */
+/** The stage's stacks as the app builds them (createShopStacks), without bundling. */
 export const synth = (options: SynthOptions = {}): Synth => {
-  const config = { ...baseConfig, ...options };
-  const app = unbundledApp();
-  const data = new StatefulStack(app, `Shop-${config.stage}-Data`, {
-    stage: config.stage,
-    sesSender: config.sesSender,
-    enableOpenSearch: config.enableOpenSearch,
-  });
-  const api = new StatelessStack(app, `Shop-${config.stage}-Api`, {
-    stage: config.stage,
-    data,
-    corsOrigins: config.corsOrigins,
-    routes: options.routes,
-    eventRules: options.eventRules,
-    stateMachines: options.stateMachines,
-    authorizer: options.authorizer,
+  const { routes, eventRules, stateMachines, authorizer, ...rest } = options;
+  const config = { ...baseConfig, ...rest };
+  const { root, data, api } = createShopStacks(unbundledApp(), config, {
+    routes,
+    eventRules,
+    stateMachines,
+    authorizer,
   });
   const contextTemplates = new Map<string, Template>();
   for (const [name, context] of api.contexts) contextTemplates.set(name, Template.fromStack(context));
   return {
+    root,
     data,
     api,
+    rootTemplate: Template.fromStack(root),
     dataTemplate: Template.fromStack(data),
     apiTemplate: Template.fromStack(api),
     contextTemplates,
@@ -75,11 +65,15 @@ export const resourceCount = (template: Template): number => Object.keys(resourc
 export const ofType = (template: Template, type: string): [string, Json][] =>
   Object.entries(resourcesOf(template)).filter(([, resource]) => resource.Type === type);
 
-/** Every template of a synth: the two stacks and the nested ones. */
+/**
+ * Every template of a synth, by construct path (a nested stack's name is a deploy-time token): the root,
+ * its Data and Api nested stacks, and the Api stack's context stacks.
+ */
 export const allTemplates = (s: Synth): [string, Template][] => [
-  [s.data.stackName, s.dataTemplate],
-  [s.api.stackName, s.apiTemplate],
-  ...[...s.contextTemplates].map(([name, template]): [string, Template] => [`${s.api.stackName}/${name}`, template]),
+  [s.root.node.path, s.rootTemplate],
+  [s.data.node.path, s.dataTemplate],
+  [s.api.node.path, s.apiTemplate],
+  ...[...s.contextTemplates].map(([name, template]): [string, Template] => [`${s.api.node.path}/${name}`, template]),
 ];
 
 /** Logical id of the parent's AWS::CloudFormation::Stack resource for a nested stack. */

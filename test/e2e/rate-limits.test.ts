@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rateLimiter } from '../../functions/platform/rate-limit';
+import { rateLimits } from '../../lib/rate-limits';
+import { awsClientConfig, call, type ErrorBody, newIp } from './http';
+
+describe('per-IP rate limits, at the production numbers', () => {
+  it(`lets ${rateLimits.auth.limit} auth calls through per IP, then answers 429 with Retry-After`, async () => {
+    const ip = newIp();
+    // Malformed requests count too: the limit is applied before the body is read.
+    const send = () => call<ErrorBody>('/api/v1/auth/register', { method: 'POST', ip, json: {} });
+    for (let i = 1; i <= rateLimits.auth.limit; i++) {
+      const reply = await send();
+      expect(reply.status).toBe(400);
+      expect(reply.headers.get('ratelimit-limit')).toBe(String(rateLimits.auth.limit));
+      expect(reply.headers.get('ratelimit-remaining')).toBe(String(rateLimits.auth.limit - i));
+    }
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(rateLimits.auth.windowSeconds);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    // Another client is not affected.
+    expect((await call('/api/v1/auth/register', { method: 'POST', json: {} })).status).toBe(400);
+  });
+
+  it('does not limit routes without a class', async () => {
+    const ip = newIp();
+    for (let i = 0; i < rateLimits.auth.limit + 5; i++) {
+      expect((await call('/api/v1/categories', { ip })).status).toBe(200);
+    }
+  });
+});
+
+describe('the rate limiter on the sandbox DynamoDB, with a configurable window', () => {
+  const previous = process.env.PLATFORM_TABLE;
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
+  beforeAll(() => {
+    process.env.PLATFORM_TABLE = 'shop-platform';
+  });
+  afterAll(() => {
+    process.env.PLATFORM_TABLE = previous;
+    dynamo.destroy();
+  });
+
+  it('counts within a window and starts again in the next one', async () => {
+    const limiter = rateLimiter(dynamo);
+    const rule = { limit: 2, windowSeconds: 10 };
+    const key = `test#${randomUUID()}`;
+    const start = new Date(Math.ceil(Date.now() / 10_000) * 10_000);
+    const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+    expect((await limiter.hit(key, rule, at(0))).allowed).toBe(true);
+    expect((await limiter.peek(key, rule, at(1))).allowed).toBe(true);
+    expect(await limiter.hit(key, rule, at(1))).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await limiter.hit(key, rule, at(9))).toMatchObject({ allowed: false, resetSeconds: 1 });
+    expect((await limiter.peek(key, rule, at(9))).allowed).toBe(false);
+    expect(await limiter.hit(key, rule, at(10))).toMatchObject({ allowed: true, remaining: 1, resetSeconds: 10 });
+  });
+
+  it('counts concurrent hits exactly (atomic increments)', async () => {
+    const limiter = rateLimiter(dynamo);
+    const rule = { limit: 25, windowSeconds: 3600 };
+    const key = `test#${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 40 }, () => limiter.hit(key, rule)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(25);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loginFailureLimits, rateLimits } from '../../../lib/rate-limits';
+import { authorizer, routeOf, routes } from '../../../lib/routes';
+
+describe('the rate-limit configuration', () => {
+  it('has the production numbers', () => {
+    expect(rateLimits).toEqual({
+      cart: { limit: 100, windowSeconds: 900 },
+      orders: { limit: 50, windowSeconds: 900 },
+      payments: { limit: 10, windowSeconds: 3600 },
+      auth: { limit: 20, windowSeconds: 900 },
+    });
+    expect(loginFailureLimits.perAccount).toEqual({ limit: 5, windowSeconds: 900 });
+  });
+});
+
+describe('the route table', () => {
+  it('has one route per method and path', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('finds a route by method and resource, as API Gateway reports them', () => {
+    expect(routeOf('GET', '/api/v1/products/{id}')?.handler).toBe('catalog/handlers/get-product');
+    expect(routeOf('DELETE', '/api/v1/products/{id}')).toBeUndefined();
+  });
+
+  it('binds the platform table read-write wherever counters or audit records are written', () => {
+    for (const route of routes.filter((r) => r.rateLimit || r.auth === 'admin')) {
+      expect(route.bindings.tables?.platform, `${route.method} ${route.path}`).toBe('readwrite');
+    }
+    expect(authorizer.bindings.tables).toMatchObject({ users: 'read', platform: 'readwrite' });
+  });
+});
