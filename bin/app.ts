@@ -4,6 +4,7 @@ import { createShopStacks } from '../lib/app';
 import { ConfigError, readAppConfig } from '../lib/app-config';
 
 const app = new App();
+// One top-level stack, Shop-<stage> (Data and Api nested in it): a plain `cdk synth` prints its template.
 try {
   createShopStacks(app, readAppConfig(app.node));
 } catch (error) {

@@ -75,5 +75,5 @@ export const readAppConfig = (node: Node): AppConfig => ({
   corsOrigins: readOrigins(node.tryGetContext('corsOrigins')),
 });
 
-/** `Shop-dev`, `Shop-prod`: the prefix of both stacks' names. */
+/** `Shop-dev`, `Shop-prod`: the stage's root stack name, and the prefix of its fixed physical names (`Shop-dev-Checkout`). */
 export const stackPrefix = (stage: Stage): string => `Shop-${stage}`;

@@ -1,38 +1,65 @@
-import { type App, Tags } from 'aws-cdk-lib';
+import { type App, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import { type AppConfig, stackPrefix } from './app-config';
+import { pascalCase } from './constructs/naming';
 import { StatefulStack } from './stateful-stack';
-import { StatelessStack } from './stateless-stack';
+import { StatelessStack, type StatelessStackProps } from './stateless-stack';
+import { tableNames } from './tables';
 
 export interface ShopStacks {
+  /** `Shop-<stage>`: the one stack the CLI sees, synthesizes and deploys. */
+  root: Stack;
+  /** The `Data` nested stack: stateful resources. */
   data: StatefulStack;
+  /** The `Api` nested stack: stateless resources, with one nested stack per bounded context. */
   api: StatelessStack;
 }
 
-/** The two stacks of one stage: `Shop-<stage>-Data` (stateful) and `Shop-<stage>-Api` (stateless, using the first). */
-export const createShopStacks = (app: App, config: AppConfig): ShopStacks => {
+/** What tests may swap in for lib/routes.ts, lib/event-rules.ts and lib/state-machines.ts. */
+export type ShopTables = Pick<StatelessStackProps, 'routes' | 'eventRules' | 'stateMachines' | 'authorizer'>;
+
+/**
+ * The stage's stack `Shop-<stage>`, holding two nested stacks: `Data` (stateful) and `Api` (stateless, using
+ * the first). One top-level stack, so that a plain `cdk synth` prints its template and `cdk deploy` needs no
+ * stack name; references between the nested stacks become their outputs and parameters.
+ */
+export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTables = {}): ShopStacks => {
   // Environment-agnostic unless the CLI resolved an account and region: synth needs no credentials or lookups.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const prefix = stackPrefix(config.stage);
 
-  const data = new StatefulStack(app, `${prefix}-Data`, {
+  const root = new Stack(app, stackPrefix(config.stage), {
     env,
+    description: `Shop ${config.stage}: root of the Data and Api nested stacks`,
+    terminationProtection: config.stage === 'prod',
+  });
+  const data = new StatefulStack(root, 'Data', {
     description: `Shop ${config.stage}: tables, event bus, signing key, sender identity, search`,
     stage: config.stage,
     sesSender: config.sesSender,
     enableOpenSearch: config.enableOpenSearch,
-    terminationProtection: config.stage === 'prod',
   });
-  const api = new StatelessStack(app, `${prefix}-Api`, {
-    env,
+  const api = new StatelessStack(root, 'Api', {
     description: `Shop ${config.stage}: API, functions, event rules, workflows`,
     stage: config.stage,
     data,
     corsOrigins: config.corsOrigins,
+    ...overrides,
   });
 
-  for (const stack of [data, api]) {
-    Tags.of(stack).add('project', 'shop');
-    Tags.of(stack).add('stage', config.stage);
+  // On the root, where `cdk deploy` prints them (it does not print nested stacks' outputs).
+  new CfnOutput(root, 'ApiUrl', { value: api.url });
+  new CfnOutput(root, 'EventBusName', { value: data.bus.eventBusName });
+  new CfnOutput(root, 'SigningKeySecretArn', { value: data.signingKey.secretArn });
+  // `UsersTableName` is how bin/create-admin.ts finds the users table of a deployed stage.
+  for (const name of tableNames) {
+    new CfnOutput(root, `${pascalCase(name)}TableName`, { value: data.tables[name].tableName });
   }
-  return { data, api };
+  if (data.search) new CfnOutput(root, 'SearchEndpoint', { value: data.search.domainEndpoint });
+  for (const [name, workflow] of api.workflows) {
+    new CfnOutput(root, `${name}StateMachineArn`, { value: workflow.stateMachine.stateMachineArn });
+  }
+
+  // On every resource of every nested stack too.
+  Tags.of(root).add('project', 'shop');
+  Tags.of(root).add('stage', config.stage);
+  return { root, data, api };
 };

@@ -1,7 +1,7 @@
-import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { NestedStack, type NestedStackProps } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { Stage } from './app-config';
+import { type Stage, stackPrefix } from './app-config';
 import type { FunctionSpec } from './bindings';
 import { type BindingResources, bind } from './constructs/bind';
 import { BoundedContext } from './constructs/bounded-context';
@@ -17,11 +17,9 @@ import type { StatefulResources } from './stateful-stack';
 /** Handlers read the allowed browser origins from it (set only when corsOrigins is). */
 export const CORS_ORIGINS_ENV = 'CORS_ORIGINS';
 
-const CROSS_STACK_REFERENCES_CONTEXT = '@aws-cdk/core:defaultCrossStackReferences';
-
-export interface StatelessStackProps extends StackProps {
+export interface StatelessStackProps extends NestedStackProps {
   stage: Stage;
-  /** The stateful stack (or a stand-in in tests). */
+  /** The stateful stack (or a stand-in in tests); references to it become this nested stack's parameters. */
   data: StatefulResources;
   corsOrigins?: string[];
   /** The tables default to lib/routes.ts, lib/event-rules.ts and lib/state-machines.ts; tests pass their own. */
@@ -32,23 +30,21 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Functions, API, rules and workflows: everything that can be destroyed and redeployed without losing data.
- * The API, its authorizer and the state machines live in this stack; each bounded context's functions
- * (with their methods, rules and dead-letter queues) live in that context's nested stack.
+ * Functions, API, rules and workflows: everything that can be destroyed and redeployed without losing data,
+ * in the stage's `Api` nested stack. The API, its authorizer and the state machines live in this stack; each
+ * bounded context's functions (with their methods, rules and dead-letter queues) live in that context's
+ * nested stack, one level further down.
  */
-export class StatelessStack extends Stack {
+export class StatelessStack extends NestedStack {
   readonly api: ShopApi;
+  /** The deployed stage's base URL (`https://.../<stage>/`). */
+  readonly url: string;
   readonly contexts = new Map<string, BoundedContext>();
   readonly workflows = new Map<string, Workflow>();
   readonly authorizerFunction?: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    // Export/ImportValue from the stateful stack, as CDK has always done (and LocalStack deploys), unless
-    // the app chose otherwise with @aws-cdk/core:defaultCrossStackReferences.
-    if (this.node.tryGetContext(CROSS_STACK_REFERENCES_CONTEXT) === undefined) {
-      CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    }
     const routes = props.routes ?? defaultRoutes;
     const rules = props.eventRules ?? defaultEventRules;
     const machines = props.stateMachines ?? defaultStateMachines;
@@ -57,8 +53,9 @@ export class StatelessStack extends Stack {
 
     // A context that starts the checkout may also host one of its steps: an ARN reference would make the
     // machine (here) and the context (nested) depend on each other. The machine's name is fixed instead,
-    // so its ARN is known without a reference.
-    const machineName = (spec: StateMachineSpec) => `${this.stackName}-${spec.name}`;
+    // so its ARN is known without a reference. A literal built from the stage (`Shop-dev-Checkout`), not
+    // from this.stackName: a nested stack's name is only known at deploy time.
+    const machineName = (spec: StateMachineSpec) => `${stackPrefix(props.stage)}-${spec.name}`;
     const checkoutSpec = machines.find((spec) => spec.name === checkout.name);
     const { tables, bus, signingKey, mail } = props.data;
     const resources: BindingResources = {
@@ -108,7 +105,6 @@ export class StatelessStack extends Stack {
         tasks,
       });
       this.workflows.set(spec.name, workflow);
-      new CfnOutput(this, `${spec.name}StateMachineArn`, { value: workflow.stateMachine.stateMachineArn });
     }
 
     for (const route of routes) {
@@ -118,7 +114,7 @@ export class StatelessStack extends Stack {
 
     for (const rule of rules) contextFor(rule.target.handler).addEventRule(rule, props.data.bus);
 
-    this.api.deploy();
+    this.url = this.api.deploy().urlForPath('/');
   }
 }
 

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -230,7 +230,6 @@ export class ShopApi extends Construct {
     });
     // restApi.deploymentStage stays unset: methods compute their permission's source ARN lazily from it,
     // and naming the stage there would make every context's stack depend on the stage, which depends on them.
-    new CfnOutput(this, 'Url', { value: this.stage.urlForPath('/') });
     return this.stage;
   }
 

@@ -9,9 +9,11 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, readAppConfig } from '../../lib/app-config';
+import { pascalCase } from '../../lib/constructs/naming';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../lib/constructs/service-function';
 import { routes } from '../../lib/routes';
 import { stateMachines } from '../../lib/state-machines';
+import { tableNames } from '../../lib/tables';
 import { testRoutes } from './fixtures';
 import { type Json, resourcesOf, synth } from './support';
 
@@ -123,10 +125,15 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
     expect(resourcesOf(synth({ routes: testRoutes }).dataTemplate)).toEqual(resourcesOf(dev.dataTemplate));
   });
 
-  it('surfaces the API URL, bus, signing key, state machines and search endpoint on the root, where cdk deploy prints them', () => {
+  it('surfaces the API URL, tables, bus, signing key, state machines and search endpoint on the root, where cdk deploy prints them', () => {
     const machines = stateMachines.map((spec) => `${spec.name}StateMachineArn`);
+    const tableOutputs = tableNames.map((name) => `${pascalCase(name)}TableName`);
     expect(Object.keys(dev.rootTemplate.toJSON().Outputs).sort()).toEqual(
-      ['ApiUrl', 'EventBusName', 'SigningKeySecretArn', ...machines].sort(),
+      ['ApiUrl', 'EventBusName', 'SigningKeySecretArn', ...tableOutputs, ...machines].sort(),
+    );
+    // bin/create-admin.ts reads the users table's name from the root stack, Shop-<stage>.
+    expect(dev.rootTemplate.toJSON().Outputs.UsersTableName.Value['Fn::GetAtt'][0]).toBe(
+      dev.root.getLogicalId(dev.data.nestedStackResource as never),
     );
     expect(Object.keys(prod.rootTemplate.toJSON().Outputs)).toContain('SearchEndpoint');
   });
