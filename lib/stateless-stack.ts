@@ -1,6 +1,11 @@
-import { NestedStack, type NestedStackProps } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { CustomResource, NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { sampleProducts } from '../functions/catalog/sample-data';
+import { demoUsers } from '../functions/users/demo-users';
 import { type Stage, stackPrefix } from './app-config';
 import type { FunctionSpec } from './bindings';
 import { type BindingResources, bind } from './constructs/bind';
@@ -13,6 +18,13 @@ import { eventRules as defaultEventRules, type EventRule } from './event-rules';
 import { authorizer as defaultAuthorizer, routes as defaultRoutes, type Route } from './routes';
 import { checkout, stateMachines as defaultStateMachines, type StateMachineSpec } from './state-machines';
 import type { StatefulResources } from './stateful-stack';
+
+/** Loads the sample data in the dev stage (a CloudFormation custom resource). */
+export const sampleDataLoader: FunctionSpec = {
+  handler: 'platform/handlers/seed-sample-data',
+  bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite', users: 'readwrite' } },
+  timeout: 120,
+};
 
 /** Handlers read the allowed browser origins from it (set only when corsOrigins is). */
 export const CORS_ORIGINS_ENV = 'CORS_ORIGINS';
@@ -113,6 +125,28 @@ export class StatelessStack extends NestedStack {
     }
 
     for (const rule of rules) contextFor(rule.target.handler).addEventRule(rule, props.data.bus);
+
+    // The sample catalog and the demo accounts exist in dev only; prod starts empty (admins via create-admin).
+    if (props.stage === 'dev') {
+      const loader = contextFor(sampleDataLoader.handler).addFunction(sampleDataLoader);
+      const provider = new cr.Provider(this, 'SampleDataProvider', {
+        onEventHandler: loader,
+        // The framework function logs like ours: its own group, a week's retention.
+        logGroup: new logs.LogGroup(this, 'SampleDataProviderLogs', {
+          retention: logs.RetentionDays.ONE_WEEK,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      });
+      new CustomResource(this, 'SampleData', {
+        serviceToken: provider.serviceToken,
+        // A change of the sample data runs the loader again (it only adds what is missing).
+        properties: {
+          version: createHash('sha256')
+            .update(JSON.stringify([sampleProducts, demoUsers]))
+            .digest('hex'),
+        },
+      });
+    }
 
     this.url = this.api.deploy().urlForPath('/');
   }

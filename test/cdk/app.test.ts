@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +15,12 @@ import { routes } from '../../lib/routes';
 import { stateMachines } from '../../lib/state-machines';
 import { tableNames } from '../../lib/tables';
 import { testRoutes } from './fixtures';
-import { type Json, resourcesOf, synth } from './support';
+import { isServiceFunction, type Json, resourcesOf, synth, unbundledApp } from './support';
 
 const run = promisify(execFile);
 
 const configOf = (context: Record<string, unknown>) => {
-  const node = new Construct(new App({ context }), 'Probe').node;
+  const node = new Construct(unbundledApp(context), 'Probe').node;
   return readAppConfig(node);
 };
 const valid = { stage: 'dev', sesSender: 'no-reply@example.com' };
@@ -188,7 +188,7 @@ describe('`npx cdk synth` as a user runs it: offline, no AWS credentials, real e
     const nested = readdirSync(outdir).filter((file) => file.endsWith('.nested.template.json'));
     const functions = nested.flatMap((file) =>
       Object.values(JSON.parse(readFileSync(path.join(outdir, file), 'utf8')).Resources as Record<string, Json>).filter(
-        (resource) => resource.Type === 'AWS::Lambda::Function',
+        isServiceFunction,
       ),
     );
     expect(functions.length).toBeGreaterThanOrEqual(routes.length);

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { App, type NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import { afterAll } from 'vitest';
 import { createShopStacks, type ShopTables } from '../../lib/app';
 import type { AppConfig } from '../../lib/app-config';
 import type { StatefulStack } from '../../lib/stateful-stack';
@@ -17,8 +21,12 @@ export const baseConfig: AppConfig = {
 };
 
 /** An app that skips esbuild (aws:cdk:bundling-stacks = []): templates are the same, synth takes milliseconds. */
+// Every App writes its assembly somewhere: under one temporary folder per test file, removed after it.
+const OUT_ROOT = mkdtempSync(path.join(tmpdir(), 'shop-cdk-test-'));
+afterAll(() => rmSync(OUT_ROOT, { recursive: true, force: true }));
+
 export const unbundledApp = (context: Record<string, unknown> = {}) =>
-  new App({ context: { [BUNDLING_STACKS]: [], ...context } });
+  new App({ outdir: mkdtempSync(path.join(OUT_ROOT, 'app-')), context: { [BUNDLING_STACKS]: [], ...context } });
 
 export interface Synth {
   /** `Shop-<stage>`, the top-level stack. */
@@ -61,6 +69,14 @@ export const synth = (options: SynthOptions = {}): Synth => {
 export const resourcesOf = (template: Template): Record<string, Json> => template.toJSON().Resources ?? {};
 
 export const resourceCount = (template: Template): number => Object.keys(resourcesOf(template)).length;
+
+/**
+ * The platform's own functions (ServiceFunction sets POWERTOOLS_SERVICE_NAME), not those CDK adds
+ * for its own machinery, such as the custom-resource provider framework.
+ */
+export const isServiceFunction = (resource: Json): boolean =>
+  resource.Type === 'AWS::Lambda::Function' &&
+  typeof resource.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'string';
 
 export const ofType = (template: Template, type: string): [string, Json][] =>
   Object.entries(resourcesOf(template)).filter(([, resource]) => resource.Type === type);
