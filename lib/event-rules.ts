@@ -21,4 +21,26 @@ export const eventRules: EventRule[] = [
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }] },
     target: { handler: 'platform/handlers/record-event', bindings: { tables: { platform: 'readwrite' } } },
   },
+  {
+    name: 'ClearCartOnOrderConfirmed',
+    description: "Empties the buyer's cart once the order is confirmed",
+    pattern: { source: ['shop.orders'], 'detail-type': ['OrderConfirmed'] },
+    target: { handler: 'carts/handlers/clear-cart-on-order', bindings: { tables: { carts: 'readwrite' } } },
+  },
+  {
+    name: 'RefundOnOrderCancelled',
+    description: 'Refunds the payment of a confirmed order that was cancelled',
+    pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['CONFIRMED'] } },
+    target: {
+      handler: 'payments/handlers/refund-on-cancel',
+      bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
+      timeout: 30,
+    },
+  },
+  {
+    name: 'RestockOnOrderCancelled',
+    description: 'Puts the sold stock of a confirmed order that was cancelled back on sale',
+    pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['CONFIRMED'] } },
+    target: { handler: 'inventory/handlers/restock-on-cancel', bindings: { tables: { inventory: 'readwrite' } } },
+  },
 ];

@@ -16,9 +16,35 @@ export const checkout: StateMachineSpec = {
   file: 'state-machines/checkout.asl.json',
   envVar: 'CHECKOUT_STATE_MACHINE_ARN',
   tasks: {
-    PriceOrderFunctionArn: {
-      handler: 'catalog/handlers/price-order',
-      bindings: { tables: { catalog: 'read' } },
+    ReserveStockFunctionArn: {
+      handler: 'inventory/handlers/reserve-stock',
+      bindings: { tables: { inventory: 'readwrite' }, events: true },
+    },
+    ChargePaymentFunctionArn: {
+      handler: 'payments/handlers/charge-payment',
+      bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
+      timeout: 30,
+    },
+    ConfirmOrderFunctionArn: {
+      handler: 'orders/handlers/confirm-order',
+      bindings: { tables: { orders: 'readwrite' }, events: true },
+    },
+    CommitStockFunctionArn: {
+      handler: 'inventory/handlers/commit-stock',
+      bindings: { tables: { inventory: 'readwrite' } },
+    },
+    ReleaseStockFunctionArn: {
+      handler: 'inventory/handlers/release-stock',
+      bindings: { tables: { inventory: 'readwrite' } },
+    },
+    RefundPaymentFunctionArn: {
+      handler: 'payments/handlers/refund-payment',
+      bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
+      timeout: 30,
+    },
+    FailOrderFunctionArn: {
+      handler: 'orders/handlers/fail-order',
+      bindings: { tables: { orders: 'readwrite' }, events: true },
     },
   },
 };

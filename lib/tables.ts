@@ -63,7 +63,13 @@ export const tables: Record<TableName, TableSpec> = {
     envVar: 'ORDERS_TABLE',
     partitionKey: pk,
     sortKey: sk,
-    indexes: [{ name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } }],
+    // gsi1: a user's orders, newest first; gsi2: orders by status (admin).
+    indexes: [
+      { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+      { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+    ],
+    // Idempotency-Key records expire after a day.
+    ttlAttribute: 'expiresAt',
   },
   payments: {
     envVar: 'PAYMENTS_TABLE',
