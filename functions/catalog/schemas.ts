@@ -40,20 +40,6 @@ export const ProductId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,1
 export const ProductParams = z.object({ id: ProductId });
 export type ProductParams = z.infer<typeof ProductParams>;
 
-/** Input of the checkout machine's pricing step. */
-export const PriceOrderInput = z.object({
-  orderId: z.string().check(z.minLength(1), z.maxLength(128)),
-  lines: z
-    .array(
-      z.object({
-        productId: ProductId,
-        quantity: z.number().check(z.int(), z.gte(1), z.lte(99)),
-      }),
-    )
-    .check(z.minLength(1), z.maxLength(50)),
-});
-export type PriceOrderInput = z.infer<typeof PriceOrderInput>;
-
 export interface Product {
   id: string;
   sku: string;

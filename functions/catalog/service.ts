@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { fromCents, toCents } from '../shared/money';
-import { ProductNotFoundError, ProductUnavailableError } from './errors';
-import type { Category, ListProductsQuery, PriceOrderInput, Product } from './schemas';
+import { ProductNotFoundError } from './errors';
+import type { Category, ListProductsQuery, Product } from './schemas';
 import { type CatalogStore, categoryIdOf, type ProductRecord, type ProductSortField } from './store';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -59,46 +59,3 @@ export const listCategories = async (store: CatalogStore): Promise<{ items: Cate
   items: await store.listCategories(),
   nextCursor: null,
 });
-
-export interface PricedLine {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  lineTotalCents: number;
-}
-
-/**
- * Prices an order's lines from the catalog (never from the client), in integer cents. A line
- * whose product is unknown or withdrawn makes the whole order unavailable.
- */
-export const priceOrder = async (store: CatalogStore, input: PriceOrderInput) => {
-  const records = new Map((await store.getProducts(input.lines.map((l) => l.productId))).map((p) => [p.id, p]));
-  const missing = input.lines
-    .map((line) => line.productId)
-    .filter((id) => {
-      const record = records.get(id);
-      return !record || record.deletedAt !== undefined;
-    });
-  if (missing.length > 0) throw new ProductUnavailableError([...new Set(missing)]);
-  const lines: PricedLine[] = input.lines.map(({ productId, quantity }) => {
-    const record = records.get(productId) as ProductRecord;
-    return {
-      productId,
-      sku: record.sku,
-      name: record.name,
-      quantity,
-      unitPriceCents: record.priceCents,
-      lineTotalCents: record.priceCents * quantity,
-    };
-  });
-  const currencies = new Set(lines.map((line) => (records.get(line.productId) as ProductRecord).currency));
-  if (currencies.size > 1) throw new ProductUnavailableError(['lines in more than one currency']);
-  return {
-    orderId: input.orderId,
-    currency: [...currencies][0] as string,
-    lines,
-    totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0),
-  };
-};

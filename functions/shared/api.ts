@@ -31,6 +31,8 @@ export interface ApiRequest<Body = undefined, Query = undefined, Params = undefi
   correlationId: string;
   sourceIp: string;
   userAgent: string;
+  /** The Lambda context of this invocation (remaining time, request id). */
+  lambdaContext: Context;
 }
 
 export interface ApiOptions<Body, Query, Params> {
@@ -105,6 +107,7 @@ const parseRequest = <B, Q, P>(options: ApiOptions<B, Q, P>): MiddlewareObj<Pars
           : event.requestContext.requestId,
       sourceIp: event.requestContext.identity.sourceIp,
       userAgent: headers['user-agent'] ?? '',
+      lambdaContext: request.context,
     };
     logger.appendKeys({ requestId: event.parsed.requestId, correlationId: event.parsed.correlationId });
   },

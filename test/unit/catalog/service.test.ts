@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProductNotFoundError, ProductUnavailableError } from '../../../functions/catalog/errors';
+import { ProductNotFoundError } from '../../../functions/catalog/errors';
 import { ListProductsQuery } from '../../../functions/catalog/schemas';
 import { seedCatalog } from '../../../functions/catalog/seed';
-import { getProduct, listProducts, parseSort, priceOrder } from '../../../functions/catalog/service';
+import { getProduct, listProducts, parseSort } from '../../../functions/catalog/service';
 import { categoryIdOf } from '../../../functions/catalog/store';
 import { BadRequestError, ValidationError } from '../../../functions/shared/errors';
 import { parse } from '../../../functions/shared/validation';
@@ -95,39 +95,6 @@ describe('getProduct', () => {
     expect((await getProduct(store, 'a')).price).toBe(1299.99);
     await expect(getProduct(store, 'c')).rejects.toThrow(ProductNotFoundError);
     await expect(getProduct(store, 'zzz')).rejects.toThrow(ProductNotFoundError);
-  });
-});
-
-describe('priceOrder', () => {
-  it('prices lines from the catalog in integer cents', async () => {
-    const priced = await priceOrder(store, {
-      orderId: 'o1',
-      lines: [
-        { productId: 'a', quantity: 3 },
-        { productId: 'b', quantity: 1 },
-      ],
-    });
-    expect(priced.totalCents).toBe(3 * 129_999 + 1_050);
-    expect(priced.lines[0]).toMatchObject({ unitPriceCents: 129_999, lineTotalCents: 389_997, sku: 'A' });
-    expect(priced.currency).toBe('USD');
-  });
-
-  it('refuses withdrawn, unknown and mixed-currency lines', async () => {
-    await expect(priceOrder(store, { orderId: 'o', lines: [{ productId: 'c', quantity: 1 }] })).rejects.toThrow(
-      ProductUnavailableError,
-    );
-    await expect(priceOrder(store, { orderId: 'o', lines: [{ productId: 'nope', quantity: 1 }] })).rejects.toThrow(
-      ProductUnavailableError,
-    );
-    await expect(
-      priceOrder(store, {
-        orderId: 'o',
-        lines: [
-          { productId: 'a', quantity: 1 },
-          { productId: 'd', quantity: 1 },
-        ],
-      }),
-    ).rejects.toThrow(ProductUnavailableError);
   });
 });
 

@@ -1,0 +1,207 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../shared/config';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { documentClient } from '../shared/dynamo';
+import { InvalidTransitionError, OrderNotFoundError } from './errors';
+import type { OrderStatus, PaymentMethod, ShippingAddress } from './schemas';
+
+export interface OrderLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+}
+
+export interface HistoryEntry {
+  status: OrderStatus;
+  at: string;
+  reason?: string;
+  by?: string;
+}
+
+export interface OrderRecord {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  lines: OrderLine[];
+  currency: string;
+  totalCents: number;
+  shippingAddress: ShippingAddress;
+  paymentMethod: PaymentMethod;
+  history: HistoryEntry[];
+  failureReason?: string;
+  /** The payment that paid for it, once confirmed. */
+  paymentId?: string;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
+const INDEX_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+
+const fromItem = (item: Record<string, unknown>): OrderRecord => {
+  const record = { ...item };
+  for (const key of ['pk', 'sk', ...INDEX_ATTRIBUTES]) delete record[key];
+  return record as unknown as OrderRecord;
+};
+
+/** The orders table: the only code that knows its keys. Every status change is conditional. */
+export const ordersStore = (client = documentClient) => {
+  const table = () => tableName('orders');
+
+  const query = async (
+    input: Omit<QueryCommandInput, 'TableName'>,
+    limit: number,
+    cursor: string | undefined,
+    fingerprint: string,
+  ) => {
+    const index = input.IndexName ?? 'table';
+    const keyNames = index === 'gsi1' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
+    const startKey = decodeCursor(cursor, fingerprint, keyNames);
+    const { Items, LastEvaluatedKey } = await client.send(
+      new QueryCommand({
+        ...input,
+        TableName: table(),
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(startKey && { ExclusiveStartKey: startKey }),
+      }),
+    );
+    return { items: (Items ?? []).map(fromItem), nextCursor: encodeCursor(LastEvaluatedKey, fingerprint) };
+  };
+
+  return {
+    async create(order: OrderRecord): Promise<void> {
+      await client.send(
+        new PutCommand({
+          TableName: table(),
+          Item: {
+            ...orderKey(order.id),
+            ...order,
+            gsi1pk: `USER#${order.userId}`,
+            gsi1sk: `${order.createdAt}#${order.id}`,
+            gsi2pk: `STATUS#${order.status}`,
+            gsi2sk: `${order.createdAt}#${order.id}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async get(id: string): Promise<OrderRecord | undefined> {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table(), Key: orderKey(id), ConsistentRead: true }),
+      );
+      return Item ? fromItem(Item) : undefined;
+    },
+
+    /**
+     * Moves the order from one of `from` to `to` and appends the change to its history, in one
+     * conditional write: two concurrent changes can never both apply.
+     */
+    async transition(
+      id: string,
+      from: OrderStatus[],
+      entry: HistoryEntry,
+      extra: { failureReason?: string; paymentId?: string } = {},
+    ): Promise<OrderRecord> {
+      const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: orderKey(id),
+            UpdateExpression: `SET #status = :to, history = list_append(history, :entry), updatedAt = :at, gsi2pk = :statusKey${
+              extra.failureReason ? ', failureReason = :reason' : ''
+            }${extra.paymentId ? ', paymentId = :payment' : ''}`,
+            ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':to': entry.status,
+              ':entry': [entry],
+              ':at': entry.at,
+              ':statusKey': `STATUS#${entry.status}`,
+              ...fromValues,
+              ...(extra.failureReason && { ':reason': extra.failureReason }),
+              ...(extra.paymentId && { ':payment': extra.paymentId }),
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return fromItem(Attributes ?? {});
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          if (!error.Item) throw new OrderNotFoundError(id);
+          throw new InvalidTransitionError(id, entry.status, String(error.Item.status?.S ?? error.Item.status));
+        }
+        throw error;
+      }
+    },
+
+    /** A user's orders, newest first. */
+    listByUser: (userId: string, limit: number, cursor?: string): Promise<Page<OrderRecord>> =>
+      query(
+        {
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': `USER#${userId}` },
+        },
+        limit,
+        cursor,
+        `user:${userId}`,
+      ),
+
+    /** Orders in one status, newest first. */
+    listByStatus: (status: OrderStatus, limit: number, cursor?: string): Promise<Page<OrderRecord>> =>
+      query(
+        {
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :p',
+          ExpressionAttributeValues: { ':p': `STATUS#${status}` },
+        },
+        limit,
+        cursor,
+        `status:${status}`,
+      ),
+
+    /** Every order (admin, no status filter): a paginated scan of order items. */
+    async listAll(limit: number, cursor?: string): Promise<Page<OrderRecord>> {
+      const startKey = decodeCursor(cursor, 'all', ['pk', 'sk']);
+      const items: OrderRecord[] = [];
+      let lastKey: Record<string, unknown> | undefined = startKey;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: table(),
+            FilterExpression: 'sk = :order',
+            ExpressionAttributeValues: { ':order': 'ORDER' },
+            Limit: limit - items.length,
+            ...(lastKey && { ExclusiveStartKey: lastKey }),
+          }),
+        );
+        items.push(...(page.Items ?? []).map(fromItem));
+        lastKey = page.LastEvaluatedKey;
+      } while (lastKey && items.length < limit);
+      return { items, nextCursor: encodeCursor(lastKey, 'all') };
+    },
+  };
+};
+
+export type OrdersStore = ReturnType<typeof ordersStore>;
