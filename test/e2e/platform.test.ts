@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { awsClientConfig, call } from './http';
+import { addToCart, eventually, placeOrder } from './fixtures';
+import { awsClientConfig, call, registerCustomer } from './http';
 
 const config = awsClientConfig();
 const events = new EventBridgeClient(config);
@@ -22,16 +23,6 @@ const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(config));
 afterAll(() => {
   for (const client of [events, sfn, ses, dynamo]) client.destroy();
 });
-
-const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('GET /health', () => {
   it('is 200 and lists every emulated service as ok', async () => {
@@ -99,51 +90,37 @@ describe('EventBridge', () => {
 
 describe('Step Functions: the checkout machine', () => {
   const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:Checkout';
+  const executionArnOf = (orderId: string) => `arn:aws:states:us-east-1:000000000000:execution:Checkout:${orderId}`;
 
-  const runToEnd = async (executionArn: string) =>
-    eventually(async () => {
-      const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return execution.status === 'RUNNING' ? undefined : execution;
+  it('runs the execution of an order to completion, named after the order, with its history', async () => {
+    const { user, token } = await registerCustomer();
+    await addToCart(user.id, token, 'prod-mouse-001', 1);
+    const { body: order } = await placeOrder(token);
+    const execution = await eventually(async () => {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(order.id) }));
+      return described.status === 'RUNNING' ? undefined : described;
     });
-
-  it('runs an execution to completion with the catalog-priced lines', async () => {
-    const input = JSON.stringify({
-      orderId: `ord-${randomUUID()}`,
-      lines: [{ productId: 'prod-laptop-001', quantity: 2 }],
-    });
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
-    const execution = await runToEnd(executionArn as string);
     expect(execution.status).toBe('SUCCEEDED');
     const output = JSON.parse(execution.output ?? '{}');
-    expect(output.pricing).toMatchObject({ currency: 'USD', totalCents: 259_998 });
-    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(output).toMatchObject({ orderId: order.id, payment: { status: 'SUCCEEDED' } });
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnOf(order.id) }));
     const types = history.events?.map((e) => e.type) ?? [];
     expect(types[0]).toBe('ExecutionStarted');
     expect(types.at(-1)).toBe('ExecutionSucceeded');
-  });
+    const entered = history.events
+      ?.filter((e) => e.type === 'TaskStateEntered')
+      .map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toEqual(['ReserveStock', 'ChargePayment', 'ConfirmOrder', 'CommitStock']);
 
-  it('fails through the Catch path when a product is unknown', async () => {
-    const input = JSON.stringify({ orderId: `ord-${randomUUID()}`, lines: [{ productId: 'prod-none', quantity: 1 }] });
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
-    const execution = await runToEnd(executionArn as string);
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('PRODUCT_UNAVAILABLE');
-  });
-
-  it('treats execution names as AWS does for Standard workflows', async () => {
-    const name = `ord-${randomUUID()}`;
-    const input = JSON.stringify({ orderId: name, lines: [{ productId: 'prod-mouse-001', quantity: 1 }] });
-    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }));
-    // A different input under a running or finished execution's name is refused.
+    // Standard workflows: a name is never reused once the execution is closed, nor with other input.
     await expect(
-      sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify({ other: true }) })),
+      sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: order.id, input: execution.input ?? '{}' })),
     ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-    expect((await runToEnd(first.executionArn as string)).status).toBe('SUCCEEDED');
-    // Once closed, even the same input may not reuse the name.
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input }))).rejects.toBeInstanceOf(
-      ExecutionAlreadyExists,
-    );
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: order.id, input: '{"other":true}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
+
 });
 
 describe('SES', () => {

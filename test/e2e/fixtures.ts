@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { call, loginAdmin } from './http';
+
+/**
+ * Customers in bulk for concurrency tests. Registering through the API costs one bcrypt hash
+ * (cost 12, ~0.5 s) each, all on the sandbox's one event loop; here the platform's own code
+ * (users store, session issuer) writes the users and signs their tokens against the sandbox.
+ */
+export const createCustomers = async (count: number) => {
+  const endpoint = inject('awsEndpoint');
+  if (!endpoint) throw new Error('Bulk customers need the sandbox');
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    USERS_TABLE: 'shop-users',
+    SIGNING_KEY_SECRET_ARN: 'shop/jwt-signing-key',
+  });
+  const [{ usersStore }, { issueToken }] = await Promise.all([
+    import('../../functions/users/store'),
+    import('../../functions/users/sessions'),
+  ]);
+  const users = usersStore();
+  const now = new Date().toISOString();
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const id = `usr_${randomUUID()}`;
+      const record = {
+        id,
+        email: `bulk-${id}@example.com`,
+        first_name: 'Bulk',
+        last_name: 'Buyer',
+        role: 'customer' as const,
+        // Not a real password's hash: these accounts never log in, they get tokens below.
+        passwordHash: '$2b$12$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva',
+        tokenVersion: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      await users.create(record);
+      const { token } = await issueToken(record);
+      return { userId: id, token };
+    }),
+  );
+};
+
+let adminToken: string | undefined;
+export const admin = async () => {
+  adminToken ??= await loginAdmin();
+  return adminToken;
+};
+
+export const setStock = async (sku: string, available: number) => {
+  const reply = await call(`/api/v1/inventory/${sku}`, { method: 'PUT', token: await admin(), json: { available } });
+  if (reply.status !== 200) throw new Error(`set stock failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+};
+
+export const stockOf = async (sku: string) =>
+  (await call<{ sku: string; available: number; reserved: number }>(`/api/v1/inventory/${sku}`)).body;
+
+export const address = {
+  name: 'Sam Shopper',
+  line1: '1 Main Street',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+
+export const addToCart = async (userId: string, token: string, productId: string, quantity = 1) => {
+  const reply = await call(`/api/v1/cart/${userId}/items`, { method: 'POST', token, json: { productId, quantity } });
+  if (reply.status !== 200 && reply.status !== 201) {
+    throw new Error(`add to cart failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+};
+
+export interface OrderView {
+  id: string;
+  userId: string;
+  status: string;
+  total: number;
+  currency: string;
+  items: { productId: string; sku: string; quantity: number; price: number }[];
+  history: { status: string; at: string; reason?: string }[];
+  failureReason?: string;
+  paymentId?: string;
+}
+
+export const placeOrder = (token: string, cardToken = 'tok_visa', headers: Record<string, string> = {}) =>
+  call<OrderView>('/api/v1/orders', {
+    method: 'POST',
+    token,
+    headers,
+    json: { shippingAddress: address, paymentMethod: { type: 'card', token: cardToken } },
+  });
+
+/** Polls the order until the saga has settled it (or the time is up). */
+export const settled = async (orderId: string, token: string, timeoutMs = 60_000): Promise<OrderView> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await call<OrderView>(`/api/v1/orders/${orderId}`, { token });
+    if (body.status !== 'PENDING') return body;
+    if (Date.now() > deadline) throw new Error(`order ${orderId} still PENDING`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+};
+
+export const eventually = async <T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+};
