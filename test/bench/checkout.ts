@@ -1,0 +1,114 @@
+/**
+ * Checkout benchmark on the sandbox: orders per second and the latency from POST /orders to
+ * CONFIRMED with 20 concurrent customers, then the AWS API calls one checkout makes, by service
+ * and operation, as counted at the sandbox's endpoints.
+ */
+import { benchCustomers, percentile, startBenchSandbox } from './sandbox';
+
+const CUSTOMERS = 20;
+const ORDERS_EACH = Number(process.env.BENCH_ORDERS_EACH ?? 5);
+const COST_SAMPLE = 10;
+const PRODUCT = { id: 'prod-ssd-001', sku: 'SSD-001' };
+const address = { name: 'Bench', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
+
+const sandbox = await startBenchSandbox();
+const api = async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
+  const { token, json, ...rest } = init;
+  const response = await fetch(`${sandbox.url}${path}`, {
+    ...rest,
+    headers: {
+      ...(token && { Authorization: `Bearer ${token}` }),
+      ...(json !== undefined && { 'Content-Type': 'application/json' }),
+    },
+    ...(json !== undefined && { body: JSON.stringify(json) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+};
+
+try {
+  const admin = (
+    await api('/api/v1/auth/login', {
+      method: 'POST',
+      json: { email: 'admin@ecommerce.local', password: 'admin123' },
+    })
+  ).body.token as string;
+  await api(`/api/v1/inventory/${PRODUCT.sku}`, { method: 'PUT', token: admin, json: { available: 1_000_000 } });
+  const customers = await benchCustomers(CUSTOMERS);
+
+  const checkout = async (customer: { userId: string; token: string }) => {
+    await api(`/api/v1/cart/${customer.userId}/items`, {
+      method: 'POST',
+      token: customer.token,
+      json: { productId: PRODUCT.id, quantity: 1 },
+    });
+    const started = performance.now();
+    const placed = await api('/api/v1/orders', {
+      method: 'POST',
+      token: customer.token,
+      json: { shippingAddress: address, paymentMethod: { type: 'card', token: 'tok_visa' } },
+    });
+    if (placed.status !== 202) throw new Error(`order refused: ${placed.status} ${JSON.stringify(placed.body)}`);
+    return { orderId: placed.body.id as string, started };
+  };
+
+  const waitConfirmed = async (orderId: string, token: string) => {
+    for (;;) {
+      const { body } = await api(`/api/v1/orders/${orderId}`, { token });
+      if (body.status === 'CONFIRMED') return performance.now();
+      if (body.status !== 'PENDING') throw new Error(`order ${orderId} ended ${body.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  // Throughput and latency: every customer checks out ORDERS_EACH times, one after the other.
+  const latencies: number[] = [];
+  const wallStart = performance.now();
+  await Promise.all(
+    customers.map(async (customer) => {
+      for (let i = 0; i < ORDERS_EACH; i++) {
+        const { orderId, started } = await checkout(customer);
+        latencies.push((await waitConfirmed(orderId, customer.token)) - started);
+        // The cart is emptied by the OrderConfirmed rule: let it happen before the next add.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }),
+  );
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  latencies.sort((a, b) => a - b);
+
+  // Cost: calls counted at the sandbox while COST_SAMPLE checkouts run without polling, until quiet.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await fetch(`${sandbox.url}/_aws/stats`, { method: 'DELETE' });
+  const sample = customers.slice(0, COST_SAMPLE);
+  await Promise.all(sample.map((customer) => checkout(customer)));
+  let last = '';
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stats = (await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as { calls: unknown };
+    const now = JSON.stringify(stats.calls);
+    if (now === last) break;
+    last = now;
+  }
+  const calls = JSON.parse(last) as Record<string, Record<string, number>>;
+
+  console.log(`\nCheckout benchmark (sandbox, ${CUSTOMERS} concurrent customers x ${ORDERS_EACH} orders each)`);
+  console.log(
+    `  orders confirmed        ${latencies.length} in ${wallSeconds.toFixed(1)} s = ${(latencies.length / wallSeconds).toFixed(1)} orders/s`,
+  );
+  console.log(
+    `  POST -> CONFIRMED       p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${latencies.at(-1)?.toFixed(0)} ms`,
+  );
+  console.log(
+    `\nAWS API calls per checkout (add to cart + POST /orders + saga + event consumers), mean of ${COST_SAMPLE}:`,
+  );
+  for (const [service, operations] of Object.entries(calls)) {
+    const sum = Object.values(operations).reduce((a, b) => a + b, 0);
+    const detail = Object.entries(operations)
+      .map(([operation, count]) => `${operation} ${(count / COST_SAMPLE).toFixed(1)}`)
+      .join(', ');
+    console.log(`  ${service.padEnd(16)} ${(sum / COST_SAMPLE).toFixed(1).padStart(5)}  (${detail})`);
+  }
+} finally {
+  await sandbox.stop();
+}
