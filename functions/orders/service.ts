@@ -255,6 +255,7 @@ export const confirmOrder = async (deps: OrdersDeps, orderId: string, paymentId?
       currency: updated.currency,
       lines: updated.lines,
       shippingAddress: updated.shippingAddress,
+      placedAt: updated.createdAt,
     }),
   );
   return { orderId, status: updated.status };
