@@ -1,26 +1,405 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import {
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  IdempotentParameterMismatchException,
+  TransactionCanceledException,
+  TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
+import { StockContentionError } from './errors';
+
+export interface StockRecord {
+  sku: string;
+  available: number;
+  reserved: number;
+  sold: number;
+  updatedAt: string;
+}
+
+export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'RESTOCKED';
+
+export interface ReservationRecord {
+  orderId: string;
+  sku: string;
+  quantity: number;
+  status: ReservationStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StockLine {
+  sku: string;
+  quantity: number;
+}
+
+export type Counter = 'available' | 'reserved' | 'sold';
+
+/** One reservation moving between statuses, with what it does to its SKU's counts. */
+export interface ReservationChange {
+  sku: string;
+  quantity: number;
+  from: ReservationStatus;
+  to: ReservationStatus;
+  counts: Partial<Record<Counter, number>>;
+}
+
+export type ReserveOutcome =
+  /** `crossedLow`: this reservation took `available` from at least the threshold to below it. */
+  | { kind: 'reserved'; lines: (StockLine & { crossedLow: boolean })[] }
+  /** The order holds reservations of these SKUs already: nothing was written. */
+  | { kind: 'exists'; reservations: ReservationRecord[] }
+  /** Nothing was written: `short` lacked stock, `unknown` have no stock record. */
+  | { kind: 'unavailable'; short: { sku: string; requested: number; available: number }[]; unknown: string[] };
+
+/** The inventory table's access: the only code that knows its key shapes. */
+export interface InventoryStore {
+  createStockIfAbsent(sku: string, available: number, now?: Date): Promise<boolean>;
+  getStock(sku: string): Promise<StockRecord | undefined>;
+  /** Sets `available` (creating the record if absent); `before` is the record as it was, atomically. */
+  setAvailable(sku: string, available: number, now: Date): Promise<{ before?: StockRecord; after: StockRecord }>;
+  /** Reserves every line for the order, or none (one transaction). Lines must have distinct SKUs. */
+  reserve(orderId: string, lines: StockLine[], options: { now: Date; lowThreshold: number }): Promise<ReserveOutcome>;
+  getReservation(sku: string, orderId: string): Promise<ReservationRecord | undefined>;
+  getReservations(orderId: string, skus: string[]): Promise<ReservationRecord[]>;
+  /**
+   * Applies the changes in one transaction, each only if its reservation is still in `from`:
+   * 'stale' when one was not (nothing written; read again and decide again).
+   */
+  transition(orderId: string, changes: ReservationChange[], now: Date): Promise<'applied' | 'stale'>;
+}
 
 export const stockKey = (sku: string) => ({ pk: `STOCK#${sku}`, sk: 'STOCK' });
+const reservationKey = (sku: string, orderId: string) => ({ pk: `STOCK#${sku}`, sk: `RES#${orderId}` });
 
-/** The inventory table's access: one stock record per SKU. */
-export const inventoryStore = (client = documentClient) => ({
-  /** Creates a SKU's stock record; an existing record (and its counts) is never overwritten. */
-  async createStockIfAbsent(sku: string, available: number, now = new Date()): Promise<boolean> {
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName('inventory'),
-          Item: { ...stockKey(sku), sku, available, reserved: 0, sold: 0, updatedAt: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
+const fromStockItem = (item: Record<string, unknown>): StockRecord => ({
+  sku: String(item.sku),
+  available: Number(item.available),
+  reserved: Number(item.reserved ?? 0),
+  sold: Number(item.sold ?? 0),
+  updatedAt: String(item.updatedAt),
+});
+
+const fromReservationItem = (item: Record<string, unknown>): ReservationRecord => ({
+  orderId: String(item.orderId),
+  sku: String(item.sku),
+  quantity: Number(item.quantity),
+  status: item.status as ReservationStatus,
+  createdAt: String(item.createdAt),
+  updatedAt: String(item.updatedAt),
+});
+
+export type Band = 'above' | 'crossing' | 'below';
+
+/**
+ * Where taking `quantity` from `available` leaves it against the low-stock threshold: still at or
+ * above it, crossing below it, already below; 'short' when it does not fit.
+ */
+export const bandOf = (available: number, quantity: number, threshold: number): Band | 'short' => {
+  if (available < quantity) return 'short';
+  if (available - quantity >= threshold) return 'above';
+  return available >= threshold ? 'crossing' : 'below';
+};
+
+/**
+ * The range of `available` a band stands for, [lo, hi). A reservation's write is conditional on its
+ * band, so a successful write proves whether it crossed the threshold: no read before, none after.
+ */
+export const bandRange = (band: Band, quantity: number, threshold: number): { lo: number; hi?: number } => {
+  switch (band) {
+    case 'above':
+      return { lo: quantity + threshold };
+    case 'crossing':
+      return { lo: Math.max(quantity, threshold), hi: quantity + threshold };
+    case 'below':
+      return { lo: quantity, hi: threshold };
+  }
+};
+
+/** Cancellation codes that a later attempt can get past. */
+const TRANSIENT = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+const MAX_ATTEMPTS = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Full jitter, so that requests which collided do not collide again in step. */
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+
+/** `available` of the item a refused condition returns (marshalled: the document client leaves errors as they come). */
+const availableOf = (item: Record<string, unknown> | undefined): number | undefined => {
+  const value = item?.available;
+  const raw = typeof value === 'object' && value !== null && 'N' in value ? value.N : value;
+  const available = typeof raw === 'string' || typeof raw === 'number' ? Number(raw) : Number.NaN;
+  return Number.isFinite(available) ? available : undefined;
+};
+
+const isFailed = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
+const onlyKnownCodes = (reasons: CancellationReason[]) =>
+  reasons.every((r) => !r.Code || r.Code === 'None' || r.Code === 'ConditionalCheckFailed' || TRANSIENT.has(r.Code));
+const anyTransient = (reasons: CancellationReason[]) =>
+  reasons.some((r) => r.Code !== undefined && TRANSIENT.has(r.Code));
+
+/**
+ * DynamoDB applies a transaction once per token for 10 minutes, so the SDK's own retry of a call
+ * whose answer was lost cannot apply it twice. The token covers the whole request.
+ */
+const requestToken = (...parts: unknown[]) =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 36);
+
+export const inventoryStore = (client = documentClient): InventoryStore => {
+  const table = () => tableName('inventory');
+
+  const getReservations = async (orderId: string, skus: string[]): Promise<ReservationRecord[]> => {
+    const unique = [...new Set(skus)];
+    const found: ReservationRecord[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(i, i + 100)
+        .map((sku) => reservationKey(sku, orderId));
+      // A batch may come back partly unprocessed under load: ask again for the rest.
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new StockContentionError();
+        if (attempt > 0) await backoff(attempt);
+        const result: BatchGetCommandOutput = await client.send(
+          new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        found.push(...(result.Responses?.[table()] ?? []).map(fromReservationItem));
+        keys = result.UnprocessedKeys?.[table()]?.Keys;
+      }
+    }
+    return found;
+  };
+
+  return {
+    /** Creates a SKU's stock record; an existing record (and its counts) is never overwritten. */
+    async createStockIfAbsent(sku, available, now = new Date()) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...stockKey(sku), sku, available, reserved: 0, sold: 0, updatedAt: now.toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async getStock(sku) {
+      // Strongly consistent: an admin change must show on the next read.
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table(), Key: stockKey(sku), ConsistentRead: true }),
+      );
+      return Item ? fromStockItem(Item) : undefined;
+    },
+
+    async setAvailable(sku, available, now) {
+      const updatedAt = now.toISOString();
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: stockKey(sku),
+          UpdateExpression:
+            'SET sku = :sku, available = :available, reserved = if_not_exists(reserved, :zero), sold = if_not_exists(sold, :zero), updatedAt = :now',
+          ExpressionAttributeValues: { ':sku': sku, ':available': available, ':zero': 0, ':now': updatedAt },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  },
-});
+      const before = Attributes ? fromStockItem(Attributes) : undefined;
+      return {
+        ...(before && { before }),
+        after: { sku, available, reserved: before?.reserved ?? 0, sold: before?.sold ?? 0, updatedAt },
+      };
+    },
+
+    async reserve(orderId, lines, { now, lowThreshold }) {
+      const timestamp = now.toISOString();
+      const skus = lines.map((line) => line.sku);
+      // First guess: plenty of stock. A refused condition returns the item, which tells the right band.
+      const bands: Band[] = lines.map(() => 'above');
+      let useToken = true;
+      let pause = false;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (pause) await backoff(attempt);
+        pause = false;
+        const TransactItems: TransactWriteCommandInput['TransactItems'] = lines.flatMap((line, i) => {
+          const { lo, hi } = bandRange(bands[i] ?? 'above', line.quantity, lowThreshold);
+          return [
+            {
+              Update: {
+                TableName: table(),
+                Key: stockKey(line.sku),
+                UpdateExpression: 'SET available = available - :q, reserved = reserved + :q, updatedAt = :now',
+                ConditionExpression: hi === undefined ? 'available >= :lo' : 'available >= :lo AND available < :hi',
+                ExpressionAttributeValues: {
+                  ':q': line.quantity,
+                  ':now': timestamp,
+                  ':lo': lo,
+                  ...(hi !== undefined && { ':hi': hi }),
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: {
+                TableName: table(),
+                Item: {
+                  ...reservationKey(line.sku, orderId),
+                  orderId,
+                  sku: line.sku,
+                  quantity: line.quantity,
+                  status: 'RESERVED',
+                  createdAt: timestamp,
+                  updatedAt: timestamp,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ];
+        });
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems,
+              ...(useToken && { ClientRequestToken: requestToken('reserve', orderId, lines, bands) }),
+            }),
+          );
+          return {
+            kind: 'reserved',
+            lines: lines.map((line, i) => ({ ...line, crossedLow: bands[i] === 'crossing' })),
+          };
+        } catch (error) {
+          if (error instanceof IdempotentParameterMismatchException) {
+            // The token served an earlier call for this order (other timestamps): its reservations answer.
+            const existing = await getReservations(orderId, skus);
+            if (existing.length > 0) return { kind: 'exists', reservations: existing };
+            useToken = false;
+            continue;
+          }
+          if (error instanceof TransactionInProgressException) {
+            pause = true;
+            continue;
+          }
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          if (!onlyKnownCodes(reasons)) throw error;
+          if (lines.some((_, i) => isFailed(reasons[2 * i + 1]))) {
+            return { kind: 'exists', reservations: await getReservations(orderId, skus) };
+          }
+          const short: { sku: string; requested: number; available: number }[] = [];
+          const unknown: string[] = [];
+          lines.forEach((line, i) => {
+            const reason = reasons[2 * i];
+            if (!isFailed(reason)) return;
+            const available = availableOf(reason?.Item);
+            if (available === undefined) {
+              unknown.push(line.sku);
+              return;
+            }
+            const band = bandOf(available, line.quantity, lowThreshold);
+            if (band === 'short') short.push({ sku: line.sku, requested: line.quantity, available });
+            else bands[i] = band;
+          });
+          if (short.length > 0 || unknown.length > 0) return { kind: 'unavailable', short, unknown };
+          // Otherwise a band moved (retry at once with the new one) or DynamoDB asked us to back off.
+          pause = anyTransient(reasons);
+        }
+      }
+      throw new StockContentionError();
+    },
+
+    async getReservation(sku, orderId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table(), Key: reservationKey(sku, orderId), ConsistentRead: true }),
+      );
+      return Item ? fromReservationItem(Item) : undefined;
+    },
+
+    getReservations,
+
+    async transition(orderId, changes, now) {
+      if (changes.length === 0) return 'applied';
+      const timestamp = now.toISOString();
+      const TransactItems: TransactWriteCommandInput['TransactItems'] = changes.flatMap((change) => {
+        const counts = Object.entries(change.counts).filter(([, delta]) => delta !== 0) as [Counter, number][];
+        // A count that goes down must not go below zero: a broken invariant stops here, loudly.
+        const guards = counts.filter(([, delta]) => delta < 0).map(([counter]) => `${counter} >= :min_${counter}`);
+        return [
+          {
+            Update: {
+              TableName: table(),
+              Key: reservationKey(change.sku, orderId),
+              UpdateExpression: 'SET #status = :to, updatedAt = :now',
+              ConditionExpression: '#status = :from AND quantity = :q',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':to': change.to,
+                ':from': change.from,
+                ':q': change.quantity,
+                ':now': timestamp,
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: stockKey(change.sku),
+              UpdateExpression: `SET ${[...counts.map(([counter]) => `${counter} = ${counter} + :d_${counter}`), 'updatedAt = :now'].join(', ')}`,
+              ConditionExpression: guards.length > 0 ? guards.join(' AND ') : 'attribute_exists(pk)',
+              ExpressionAttributeValues: {
+                ':now': timestamp,
+                ...Object.fromEntries(counts.map(([counter, delta]) => [`:d_${counter}`, delta])),
+                ...Object.fromEntries(counts.filter(([, d]) => d < 0).map(([counter, d]) => [`:min_${counter}`, -d])),
+              },
+            },
+          },
+        ];
+      });
+      const ClientRequestToken = requestToken(
+        'transition',
+        orderId,
+        changes.map((c) => [c.sku, c.quantity, c.from, c.to]),
+      );
+      let pause = false;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (pause) await backoff(attempt);
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken }));
+          return 'applied';
+        } catch (error) {
+          // Same token, other timestamps: an earlier call made these changes already.
+          if (error instanceof IdempotentParameterMismatchException) return 'stale';
+          if (error instanceof TransactionInProgressException) {
+            pause = true;
+            continue;
+          }
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          if (!onlyKnownCodes(reasons)) throw error;
+          if (changes.some((_, i) => isFailed(reasons[2 * i]))) return 'stale';
+          const broken = changes.filter((_, i) => isFailed(reasons[2 * i + 1])).map((c) => c.sku);
+          if (broken.length > 0) throw new Error(`Stock counts of ${broken.join(', ')} do not cover order ${orderId}`);
+          pause = true;
+        }
+      }
+      throw new StockContentionError();
+    },
+  };
+};
