@@ -1,0 +1,18 @@
+import { publish } from '../shared/events';
+import { platformPersistence, powertoolsOnce } from './idempotency';
+import type { PaymentsDeps } from './service';
+import { SimulatedProcessor, simulatedProvider } from './simulated-provider';
+import { ordersReader, paymentsStore } from './store';
+
+/** The card processor this function instance talks to: the simulated one (test mode, keyed by card token). */
+export const cardProcessor = new SimulatedProcessor();
+
+/** The payments context's dependencies, created once per function instance. */
+export const deps: PaymentsDeps = {
+  payments: paymentsStore(),
+  orders: ordersReader(),
+  provider: simulatedProvider(cardProcessor),
+  chargeOnce: powertoolsOnce('charge', platformPersistence('charge')),
+  refundOnce: powertoolsOnce('refund', platformPersistence('refund')),
+  publish,
+};

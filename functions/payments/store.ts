@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../shared/config';
+import { documentClient } from '../shared/dynamo';
+import { PaymentNotRefundableError } from './errors';
+import type { PaymentStatus } from './schemas';
+
+export interface PaymentRecord {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  amountCents: number;
+  currency: string;
+  status: PaymentStatus;
+  providerChargeId?: string;
+  failureReason?: string;
+  refundId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The fields of an order (owned by the orders context) that paying it needs. */
+export interface OrderForPayment {
+  id: string;
+  userId: string;
+  status: string;
+  totalCents: number;
+  currency: string;
+}
+
+/** The payments table's access: the only code that knows its key shapes. */
+export interface PaymentsStore {
+  get(paymentId: string): Promise<PaymentRecord | undefined>;
+  /** The payment of the order's successful charge (SUCCEEDED, or REFUNDED since), read consistently. */
+  getCharge(orderId: string): Promise<PaymentRecord | undefined>;
+  /** Writes a new payment; if its id is taken (a retried write), returns the record stored under it. */
+  create(record: PaymentRecord): Promise<PaymentRecord>;
+  /** SUCCEEDED -> REFUNDED; repeating it with the same refund id is harmless. */
+  markRefunded(paymentId: string, refundId: string, at: string): Promise<PaymentRecord>;
+  /** Every payment of an order, oldest first (an index read: it may trail the latest write briefly). */
+  listByOrder(orderId: string): Promise<PaymentRecord[]>;
+}
+
+/**
+ * An order is charged successfully at most once, so that payment's id follows from the order id:
+ * the refund and POST /payments find it with a consistent read (not the lagging index), and a
+ * write retried after a crash lands on the same item instead of a second one.
+ */
+export const chargePaymentId = (orderId: string): string => {
+  const hex = createHash('sha256').update(`charge:${orderId}`).digest('hex');
+  return `pay_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
+const paymentKey = (paymentId: string) => ({ pk: `PAYMENT#${paymentId}`, sk: 'PAYMENT' });
+const orderIndexKey = (record: PaymentRecord) => ({
+  gsi1pk: `ORDER#${record.orderId}`,
+  gsi1sk: `${record.createdAt}#${record.paymentId}`,
+});
+
+const fromItem = (item: Record<string, unknown>): PaymentRecord => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...record } = item;
+  return record as unknown as PaymentRecord;
+};
+
+export const paymentsStore = (client = documentClient): PaymentsStore => {
+  const table = () => tableName('payments');
+
+  const get = async (paymentId: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table(), Key: paymentKey(paymentId), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  };
+
+  return {
+    get,
+
+    getCharge: (orderId) => get(chargePaymentId(orderId)),
+
+    async create(record) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...paymentKey(record.paymentId), ...orderIndexKey(record), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return record;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const stored = await get(record.paymentId);
+        if (!stored) throw error;
+        return stored;
+      }
+    },
+
+    async markRefunded(paymentId, refundId, at) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: paymentKey(paymentId),
+            UpdateExpression: 'SET #status = :refunded, refundId = :refundId, updatedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND (#status = :succeeded OR refundId = :refundId)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':refunded': 'REFUNDED',
+              ':succeeded': 'SUCCEEDED',
+              ':refundId': refundId,
+              ':at': at,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return fromItem(Attributes ?? {});
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new PaymentNotRefundableError(paymentId);
+        throw error;
+      }
+    },
+
+    async listByOrder(orderId) {
+      const payments: PaymentRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table(),
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :order',
+            ExpressionAttributeValues: { ':order': `ORDER#${orderId}` },
+            ...(startKey && { ExclusiveStartKey: startKey }),
+          }),
+        );
+        payments.push(...(page.Items ?? []).map(fromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return payments;
+    },
+  };
+};
+
+/** Read-only access to the orders table (the orders context owns it): the order item as it is. */
+export const ordersReader = (client = documentClient) => ({
+  async get(orderId: string): Promise<OrderForPayment | undefined> {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName('orders'),
+        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+        // The saga may have just changed the status; an eventually consistent read could miss it.
+        ConsistentRead: true,
+        ProjectionExpression: 'id, userId, #status, totalCents, currency',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    if (!Item) return undefined;
+    return {
+      id: String(Item.id),
+      userId: String(Item.userId),
+      status: String(Item.status),
+      totalCents: Number(Item.totalCents),
+      currency: String(Item.currency),
+    };
+  },
+});
+export type OrdersReader = ReturnType<typeof ordersReader>;

@@ -1,0 +1,126 @@
+import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
+import { BasePersistenceLayer, type IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { PaymentNotRefundableError } from '../../../functions/payments/errors';
+import { powertoolsOnce } from '../../../functions/payments/idempotency';
+import type { PaymentsDeps } from '../../../functions/payments/service';
+import { SimulatedProcessor, simulatedProvider } from '../../../functions/payments/simulated-provider';
+import {
+  chargePaymentId,
+  type OrderForPayment,
+  type PaymentRecord,
+  type PaymentsStore,
+} from '../../../functions/payments/store';
+import type { DomainEvent } from '../../../functions/shared/events';
+
+/**
+ * Powertools' persistence contract in memory, with the DynamoDB layer's put condition: a record
+ * blocks a new one unless it has expired, or is in progress past its in-progress expiry.
+ */
+export class MemoryPersistence extends BasePersistenceLayer {
+  readonly records = new Map<string, IdempotencyRecord>();
+
+  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
+    const existing = this.records.get(record.idempotencyKey);
+    const stale =
+      existing?.getStatus() === 'INPROGRESS' &&
+      existing.inProgressExpiryTimestamp !== undefined &&
+      existing.inProgressExpiryTimestamp < Date.now();
+    if (existing && !existing.isExpired() && !stale) {
+      throw new IdempotencyItemAlreadyExistsError(`exists: ${record.idempotencyKey}`, existing);
+    }
+    this.records.set(record.idempotencyKey, record);
+  }
+
+  protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+    const record = this.records.get(idempotencyKey);
+    if (!record) throw new IdempotencyItemNotFoundError();
+    return record;
+  }
+
+  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
+    this.records.set(record.idempotencyKey, record);
+  }
+
+  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    this.records.delete(record.idempotencyKey);
+  }
+}
+
+/** The payments table in memory, with the same conditions as the DynamoDB store. */
+export const memoryPaymentsStore = (): PaymentsStore & { all(): PaymentRecord[] } => {
+  const items = new Map<string, PaymentRecord>();
+  const copy = (record: PaymentRecord) => structuredClone(record);
+  return {
+    all: () => [...items.values()].map(copy),
+    get: async (paymentId) => {
+      const record = items.get(paymentId);
+      return record && copy(record);
+    },
+    getCharge: async (orderId) => {
+      const record = items.get(chargePaymentId(orderId));
+      return record && copy(record);
+    },
+    create: async (record) => {
+      const existing = items.get(record.paymentId);
+      if (existing) return copy(existing);
+      items.set(record.paymentId, copy(record));
+      return copy(record);
+    },
+    markRefunded: async (paymentId, refundId, at) => {
+      const record = items.get(paymentId);
+      if (!record || (record.status !== 'SUCCEEDED' && record.refundId !== refundId)) {
+        throw new PaymentNotRefundableError(paymentId);
+      }
+      const refunded: PaymentRecord = { ...record, status: 'REFUNDED', refundId, updatedAt: at };
+      items.set(paymentId, refunded);
+      return copy(refunded);
+    },
+    listByOrder: async (orderId) =>
+      [...items.values()]
+        .filter((p) => p.orderId === orderId)
+        .sort((a, b) => `${a.createdAt}#${a.paymentId}`.localeCompare(`${b.createdAt}#${b.paymentId}`))
+        .map(copy),
+  };
+};
+
+export const order = (overrides: Partial<OrderForPayment> = {}): OrderForPayment => ({
+  id: 'ord_1',
+  userId: 'usr_owner',
+  status: 'PENDING',
+  totalCents: 129_999,
+  currency: 'USD',
+  ...overrides,
+});
+
+export interface TestDeps extends PaymentsDeps {
+  processor: SimulatedProcessor;
+  store: ReturnType<typeof memoryPaymentsStore>;
+  events: DomainEvent[];
+  orderBook: Map<string, OrderForPayment>;
+  chargeRecords: MemoryPersistence;
+}
+
+/** The service's dependencies with the real Powertools wrapper over memory, and a fast processor. */
+export const testDeps = (options: { timeoutMs?: number; orders?: OrderForPayment[] } = {}): TestDeps => {
+  const processor = new SimulatedProcessor({ latencyMs: 5, slowLatencyMs: 10_000 });
+  const store = memoryPaymentsStore();
+  const events: DomainEvent[] = [];
+  const orderBook = new Map((options.orders ?? []).map((o) => [o.id, o]));
+  const chargeRecords = new MemoryPersistence();
+  return {
+    processor,
+    store,
+    events,
+    orderBook,
+    chargeRecords,
+    payments: store,
+    orders: { get: async (id) => orderBook.get(id) },
+    provider: simulatedProvider(processor, options.timeoutMs ?? 200),
+    chargeOnce: powertoolsOnce('charge', chargeRecords, { pollMs: 5 }),
+    refundOnce: powertoolsOnce('refund', new MemoryPersistence(), { pollMs: 5 }),
+    publish: async (...published) => {
+      events.push(...published);
+    },
+    now: () => new Date('2026-03-01T12:00:00.000Z'),
+  };
+};
