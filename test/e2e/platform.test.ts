@@ -120,7 +120,6 @@ describe('Step Functions: the checkout machine', () => {
       sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: order.id, input: '{"other":true}' })),
     ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
-
 });
 
 describe('SES', () => {
