@@ -1,5 +1,5 @@
 import type { Principal } from './api';
-import { ForbiddenError, NotFoundError } from './errors';
+import { ForbiddenError, type NotFoundError } from './errors';
 
 /** Owner routes: the owner or an admin may act; anyone else gets 403. */
 export const assertOwnerOrAdmin = (principal: Principal, ownerId: string): void => {
