@@ -8,21 +8,21 @@ import { routes } from '../../lib/routes';
 const extraRoutes: Route[] = [
   {
     method: 'POST',
-    path: '/api/v1/products',
+    path: '/api/v1/fixture/products',
     handler: 'catalog/handlers/get-product',
     auth: 'admin',
     bindings: { tables: { catalog: 'readwrite' }, events: true },
   },
   {
     method: 'DELETE',
-    path: '/api/v1/products/{id}',
+    path: '/api/v1/fixture/products/{id}',
     handler: 'catalog/handlers/get-product',
     auth: 'admin',
     bindings: { tables: { catalog: 'readwrite' } },
   },
   {
     method: 'GET',
-    path: '/api/v1/cart/{userId}',
+    path: '/api/v1/fixture/cart/{userId}',
     handler: 'platform/handlers/health',
     auth: 'customer',
     rateLimit: 'cart',
@@ -30,7 +30,7 @@ const extraRoutes: Route[] = [
   },
   {
     method: 'POST',
-    path: '/api/v1/orders',
+    path: '/api/v1/fixture/orders',
     handler: 'catalog/handlers/list-categories',
     auth: 'customer',
     rateLimit: 'orders',
@@ -46,7 +46,7 @@ const extraRoutes: Route[] = [
   },
   {
     method: 'GET',
-    path: '/api/v1/users/profile',
+    path: '/api/v1/fixture/profile',
     handler: 'users/handlers/authorizer',
     auth: 'customer',
     bindings: { tables: { users: 'read' } },

@@ -45,13 +45,19 @@ describe('REST API from the route table', () => {
   });
 
   it('puts each context in its own nested stack, holding its functions and methods', () => {
-    expect([...withAuth.contextTemplates.keys()].sort()).toEqual(['catalog', 'platform', 'users']);
+    const handlers = [
+      ...testRoutes.map((r) => r.handler),
+      ...eventRules.map((r) => r.target.handler),
+      ...stateMachines.flatMap((m) => Object.values(m.tasks).map((t) => t.handler)),
+    ].filter((handler) => handler !== authorizer.handler);
+    const contexts = [...new Set(handlers.map((handler) => handler.split('/')[0]))].sort();
+    expect([...withAuth.contextTemplates.keys()].sort()).toEqual(contexts);
     // The API stack holds only the 405 answers (one ANY mock per route path), no route method.
     const paths = new Set(testRoutes.map((r) => r.path));
     const methods = ofType(withAuth.apiTemplate, 'AWS::ApiGateway::Method');
     expect(methods).toHaveLength(paths.size);
     for (const [, method] of methods) expect(method.Properties.HttpMethod).toBe('ANY');
-    withAuth.apiTemplate.resourceCountIs('AWS::CloudFormation::Stack', 3);
+    withAuth.apiTemplate.resourceCountIs('AWS::CloudFormation::Stack', contexts.length);
   });
 
   it('answers a known path with a method it lacks with 405, Allow and the error shape', () => {
@@ -153,8 +159,10 @@ describe('REST API from the route table', () => {
   });
 
   it('gives a context that starts the checkout and hosts one of its steps the machine ARN without a reference (no cycle)', () => {
-    const catalog = withAuth.api.contexts.get('catalog');
-    expect(catalog?.functions.map((fn) => fn.spec.handler)).toContain('catalog/handlers/price-order');
+    const catalog = withAuth.api.contexts.get('orders');
+    expect(catalog?.functions.map((fn) => fn.spec.handler)).toEqual(
+      expect.arrayContaining(['orders/handlers/create-order', 'orders/handlers/confirm-order']),
+    );
     const [nestedId, nested] =
       ofType(withAuth.apiTemplate, 'AWS::CloudFormation::Stack').find(
         ([id]) => id === withAuth.api.getLogicalId(catalog?.nestedStackResource as never),
@@ -249,7 +257,7 @@ describe('functions', () => {
   });
 
   it('take memory and timeout from the spec, 512 MB and 10 s by default', () => {
-    const orders = routesOf(withAuth).find((v) => v.path === '/api/v1/orders');
+    const orders = routesOf(withAuth).find((v) => v.path === '/api/v1/fixture/orders');
     expect(orders?.function.Properties).toMatchObject({ MemorySize: 1024, Timeout: 20 });
     const health = routesOf(withAuth).find((v) => v.path === '/health');
     expect(health?.function.Properties).toMatchObject({ MemorySize: 512, Timeout: 10 });
@@ -269,7 +277,7 @@ describe('functions', () => {
 
   it('get an environment variable and a matching grant for each binding, and nothing more', () => {
     const template = withAuth.contextTemplates.get('catalog');
-    const orders = routesOf(withAuth).find((v) => v.path === '/api/v1/orders' && v.method === 'POST');
+    const orders = routesOf(withAuth).find((v) => v.path === '/api/v1/fixture/orders' && v.method === 'POST');
     if (!template || !orders) throw new Error('fixture missing');
     const fnLogicalId = orders.functionKey.split('/')[1] as string;
     const env = orders.function.Properties.Environment.Variables;
@@ -331,7 +339,10 @@ describe('event rules', () => {
       expect(resourcesOf(template)[queueId].Type).toBe('AWS::SQS::Queue');
       const fn = resourcesOf(template)[target.Arn['Fn::GetAtt'][0]];
       expect(handlerOf(fn)).toBe(spec.target.handler);
-      expect(Object.keys(fn.Properties.Environment.Variables)).toContain('PLATFORM_TABLE');
+      const bound = Object.keys(spec.target.bindings.tables ?? {}).map(
+        (name) => tables[name as keyof typeof tables].envVar,
+      );
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(bound));
     },
   );
 });
@@ -427,8 +438,8 @@ describe('CloudFormation resource limit (500 per stack, nested ones each counted
   });
 
   it('costs a fixed, small number of resources per route, so a 60-route table still fits, even in one context', () => {
-    const small = synth({ routes: [...routes, ...syntheticRoutes(46)], corsOrigins: ['https://shop.example.com'] });
-    const large = synth({ routes: [...routes, ...syntheticRoutes(56)], corsOrigins: ['https://shop.example.com'] });
+    const small = synth({ routes: [...routes, ...syntheticRoutes(50)], corsOrigins: ['https://shop.example.com'] });
+    const large = synth({ routes: [...routes, ...syntheticRoutes(60)], corsOrigins: ['https://shop.example.com'] });
     expect(large.api.contexts.get('catalog')?.functions.length).toBeGreaterThanOrEqual(60);
     const count = (s: ReturnType<typeof synth>, stack: 'api' | 'catalog') =>
       resourceCount(stack === 'api' ? s.apiTemplate : (s.contextTemplates.get('catalog') as never));
