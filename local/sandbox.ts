@@ -175,6 +175,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
         dynamoEndpoint: dynamo.endpoint,
         ses,
         eventBridge,
+        workflowStats: () => stepFunctions.stats(),
         health,
         webDir: path.join(ROOT_DIR, 'web'),
         log,

@@ -17,6 +17,8 @@ export interface ServerParts {
   dynamoEndpoint: string;
   ses: LocalSes;
   eventBridge: EventBridgeService;
+  /** Executions started and state transitions (the Standard workflow's billing unit). */
+  workflowStats: () => unknown;
   health: () => Promise<{ healthy: boolean; body: unknown }>;
   webDir: string;
   log: (line: string) => void;
@@ -177,7 +179,13 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
       }
     }
     if (url.pathname === '/_aws/stats') {
-      if (method === 'GET') return sendJson(res, 200, { calls: calls.snapshot(), events: parts.eventBridge.stats() });
+      if (method === 'GET') {
+        return sendJson(res, 200, {
+          calls: calls.snapshot(),
+          events: parts.eventBridge.stats(),
+          workflows: parts.workflowStats(),
+        });
+      }
       if (method === 'DELETE') {
         calls.reset();
         res.writeHead(204).end();

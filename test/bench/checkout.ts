@@ -80,6 +80,9 @@ try {
   // Cost: calls counted at the sandbox while COST_SAMPLE checkouts run without polling, until quiet.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await fetch(`${sandbox.url}/_aws/stats`, { method: 'DELETE' });
+  const workflowsBefore = (
+    (await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as { workflows: { stateTransitions: number } }
+  ).workflows.stateTransitions;
   const sample = customers.slice(0, COST_SAMPLE);
   await Promise.all(sample.map((customer) => checkout(customer)));
   let last = '';
@@ -91,6 +94,9 @@ try {
     last = now;
   }
   const calls = JSON.parse(last) as Record<string, Record<string, number>>;
+  const transitions =
+    ((await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as { workflows: { stateTransitions: number } }).workflows
+      .stateTransitions - workflowsBefore;
 
   console.log(`\nCheckout benchmark (sandbox, ${CUSTOMERS} concurrent customers x ${ORDERS_EACH} orders each)`);
   console.log(
@@ -109,6 +115,9 @@ try {
       .join(', ');
     console.log(`  ${service.padEnd(16)} ${(sum / COST_SAMPLE).toFixed(1).padStart(5)}  (${detail})`);
   }
+  console.log(
+    `  state transitions ${(transitions / COST_SAMPLE).toFixed(1).padStart(4)}  (Step Functions Standard bills per transition)`,
+  );
 } finally {
   await sandbox.stop();
 }
