@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../local/ports';
+import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -39,16 +39,7 @@ export const startBenchSandbox = async (): Promise<BenchSandbox> => {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('the sandbox did not start');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  Object.assign(process.env, {
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL_DYNAMODB: url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    USERS_TABLE: 'shop-users',
-    SIGNING_KEY_SECRET_ARN: 'shop/jwt-signing-key',
-  });
+  Object.assign(process.env, sandboxAwsEnvironment(url));
   return {
     url,
     stop: async () => {
@@ -60,33 +51,7 @@ export const startBenchSandbox = async (): Promise<BenchSandbox> => {
   };
 };
 
-/** Customers written with the platform's users store and signed in with its session issuer (no bcrypt per user). */
-export const benchCustomers = async (count: number) => {
-  const [{ usersStore }, { issueToken }] = await Promise.all([
-    import('../../functions/users/store'),
-    import('../../functions/users/sessions'),
-  ]);
-  const users = usersStore();
-  const now = new Date().toISOString();
-  return Promise.all(
-    Array.from({ length: count }, async () => {
-      const id = `usr_${randomUUID()}`;
-      const record = {
-        id,
-        email: `bench-${id}@example.com`,
-        first_name: 'Bench',
-        last_name: 'Buyer',
-        role: 'customer' as const,
-        passwordHash: '$2b$12$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva',
-        tokenVersion: 0,
-        created_at: now,
-        updated_at: now,
-      };
-      await users.create(record);
-      return { userId: id, token: (await issueToken(record)).token };
-    }),
-  );
-};
+export const benchCustomers = (count: number) => createBulkCustomers(count, 'bench');
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;

@@ -1,50 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
 import { call, loginAdmin } from './http';
 
-/**
- * Customers in bulk for concurrency tests. Registering through the API costs one bcrypt hash
- * (cost 12, ~0.5 s) each, all on the sandbox's one event loop; here the platform's own code
- * (users store, session issuer) writes the users and signs their tokens against the sandbox.
- */
+/** Customers in bulk for concurrency tests (see createBulkCustomers: no bcrypt per customer). */
 export const createCustomers = async (count: number) => {
   const endpoint = inject('awsEndpoint');
   if (!endpoint) throw new Error('Bulk customers need the sandbox');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    USERS_TABLE: 'shop-users',
-    SIGNING_KEY_SECRET_ARN: 'shop/jwt-signing-key',
-  });
-  const [{ usersStore }, { issueToken }] = await Promise.all([
-    import('../../functions/users/store'),
-    import('../../functions/users/sessions'),
-  ]);
-  const users = usersStore();
-  const now = new Date().toISOString();
-  return Promise.all(
-    Array.from({ length: count }, async () => {
-      const id = `usr_${randomUUID()}`;
-      const record = {
-        id,
-        email: `bulk-${id}@example.com`,
-        first_name: 'Bulk',
-        last_name: 'Buyer',
-        role: 'customer' as const,
-        // Not a real password's hash: these accounts never log in, they get tokens below.
-        passwordHash: '$2b$12$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva',
-        tokenVersion: 0,
-        created_at: now,
-        updated_at: now,
-      };
-      await users.create(record);
-      const { token } = await issueToken(record);
-      return { userId: id, token };
-    }),
-  );
+  Object.assign(process.env, sandboxAwsEnvironment(endpoint));
+  return createBulkCustomers(count);
 };
 
 let adminToken: string | undefined;
