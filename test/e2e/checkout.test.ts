@@ -117,7 +117,11 @@ describe('no oversell under concurrency', () => {
     expect(failed).toHaveLength(90);
     expect(failed.every((o) => o.failureReason === 'OUT_OF_STOCK')).toBe(true);
 
-    const end = await stockRecord(sku);
+    // An order reads CONFIRMED a moment before its saga's last step moves the stock from reserved to sold.
+    const end = await eventually(async () => {
+      const record = await stockRecord(sku);
+      return record.reserved === 0 && record;
+    });
     expect(end.available).toBe(0);
     expect(end.reserved).toBe(0);
     expect(total(end)).toBe(total(start));
