@@ -67,6 +67,18 @@ const readOrigins = (value: unknown): string[] => {
   return [...new Set(origins)];
 };
 
+/**
+ * Context `adminEmail`: where operational alerts (InventoryLow) are mailed. Defaults to `admin@` the
+ * sender's domain, so a deployment without it still reaches someone who owns that domain.
+ */
+export const readAdminEmail = (value: unknown, sesSender: string): string => {
+  if (value === undefined || value === null || value === '') return `admin@${sesSender.split('@')[1] ?? 'localhost'}`;
+  if (typeof value === 'string' && EMAIL.test(value.trim())) return value.trim();
+  throw new ConfigError(
+    `Context "adminEmail" must be an email address (got ${JSON.stringify(value)}). Pass -c adminEmail=ops@your-domain.`,
+  );
+};
+
 /** Reads and validates the deployment's context; throws ConfigError with a message meant for the person running cdk. */
 export const readAppConfig = (node: Node): AppConfig => ({
   stage: readStage(node.tryGetContext('stage')),

@@ -14,6 +14,8 @@ export interface Bindings {
   mail?: boolean;
   /** Read the JWT signing key (SIGNING_KEY_SECRET_ARN in AWS). */
   signingKey?: boolean;
+  /** The product search domain (SEARCH_ENDPOINT), signed HTTP reads or reads and writes. */
+  search?: 'read' | 'readwrite';
 }
 
 export interface FunctionSpec {

@@ -1,3 +1,4 @@
+import { notifiedEvents } from '../functions/notifications/notified-events';
 import type { FunctionSpec } from './bindings';
 
 /** Where every domain event comes from: `source` is `shop.<context>`. */
@@ -42,5 +43,25 @@ export const eventRules: EventRule[] = [
     description: 'Puts the sold stock of a confirmed order that was cancelled back on sale',
     pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['CONFIRMED'] } },
     target: { handler: 'inventory/handlers/restock-on-cancel', bindings: { tables: { inventory: 'readwrite' } } },
+  },
+  {
+    name: 'IndexProductOnChange',
+    description: "Upserts or removes the product's search document (the read model of the catalog)",
+    pattern: { source: ['shop.catalog'], 'detail-type': ['ProductChanged'] },
+    target: {
+      handler: 'search/handlers/index-product',
+      bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
+    },
+  },
+  {
+    name: 'EmailNotifications',
+    description: 'Emails customers about their account and orders, and the admin about low stock (SES)',
+    pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }], 'detail-type': [...notifiedEvents] },
+    target: {
+      handler: 'notifications/handlers/send-notification',
+      // users: the recipient's address and name; platform: the idempotency records.
+      bindings: { tables: { users: 'read', platform: 'readwrite' }, mail: true },
+      timeout: 30,
+    },
   },
 ];

@@ -44,6 +44,50 @@ export const routes: Route[] = [
     auth: 'public',
     bindings: { tables: { catalog: 'read' } },
   },
+  // Catalog management (admin); inventory gets the new product's stock record.
+  {
+    method: 'POST',
+    path: '/api/v1/products',
+    handler: 'catalog/handlers/create-product',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite', platform: 'readwrite' }, events: true },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/products/{id}',
+    handler: 'catalog/handlers/update-product',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' }, events: true },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/products/{id}',
+    handler: 'catalog/handlers/delete-product',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' }, events: true },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/categories',
+    handler: 'catalog/handlers/create-category',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/categories/{id}',
+    handler: 'catalog/handlers/update-category',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
+  },
+  // Product search reads the index, not the table (CQRS).
+  {
+    method: 'GET',
+    path: '/api/v1/search',
+    handler: 'search/handlers/search-products',
+    auth: 'public',
+    bindings: { search: 'read' },
+  },
   {
     method: 'POST',
     path: '/api/v1/auth/register',

@@ -69,12 +69,13 @@ export class StatelessStack extends NestedStack {
     // from this.stackName: a nested stack's name is only known at deploy time.
     const machineName = (spec: StateMachineSpec) => `${stackPrefix(props.stage)}-${spec.name}`;
     const checkoutSpec = machines.find((spec) => spec.name === checkout.name);
-    const { tables, bus, signingKey, mail } = props.data;
+    const { tables, bus, signingKey, mail, search } = props.data;
     const resources: BindingResources = {
       tables,
       bus,
       signingKey,
       mail,
+      ...(search && { search }),
       checkout: checkoutSpec && sfn.StateMachine.fromStateMachineName(this, 'CheckoutRef', machineName(checkoutSpec)),
     };
     const contextFor = (handler: string): BoundedContext => {

@@ -11,6 +11,7 @@ import { checkJava, createTables, localTableName, startDynamo } from './dynamodb
 import { EventBridgeService } from './eventbridge/service';
 import { invoke } from './lambda';
 import { freePort } from './ports';
+import { LocalSearchService } from './search/server';
 import { LocalSecretsManager, signingKeySecret } from './secrets-manager';
 import { CallCounter, createServer } from './server';
 import { LocalSes } from './ses';
@@ -60,6 +61,7 @@ const configureEnvironment = (endpoint: string, extra: Record<string, string>) =
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
     EVENT_BUS_NAME: BUS_NAME,
     MAIL_FROM,
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@ecommerce.local',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...Object.fromEntries(Object.entries(tables).map(([name, spec]) => [spec.envVar, localTableName(name)])),
     ...extra,
@@ -89,6 +91,16 @@ const seed = async () => {
     seedDemoUsers({ users: usersStore() }),
   ]);
   return { products: catalog.created, stock: stock.filter(Boolean).length, users };
+};
+
+/** The search index lives in memory: rebuilt from the catalog table on every start, as bin/reindex.ts does. */
+const indexCatalog = async () => {
+  const [{ reindex }, { catalogPages }, { defaultSearchIndex }] = await Promise.all([
+    import('../functions/search/service'),
+    import('../functions/search/deps'),
+    import('../functions/search/opensearch'),
+  ]);
+  return reindex(defaultSearchIndex(), catalogPages());
 };
 
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
@@ -125,9 +137,12 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     });
     const ses = new LocalSes({ region: REGION, verifiedIdentities: [MAIL_FROM] });
     const secretsManager = new LocalSecretsManager([secret]);
+    const search = new LocalSearchService();
+    const searchEndpoint = await search.start();
     stoppers.push(
       () => eventBridge.stop(),
       () => stepFunctions.stop(),
+      () => search.stop(),
     );
     const services = new Map<string, AwsService>(
       [eventBridge, stepFunctions, ses, secretsManager].map((service) => [service.signingName, service]),
@@ -152,6 +167,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
           })
           .then((reply) => reply.status === 200),
         ...Object.fromEntries([...services].map(([name, service]) => [name, service.healthy()])),
+        search: fetch(searchEndpoint).then((reply) => reply.ok),
       };
       const results = await Promise.all(
         Object.entries(checks).map(async ([name, check]) => [name, await check.catch(() => false)] as const),
@@ -199,10 +215,12 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     configureEnvironment(url, {
       ...stepFunctions.environment(),
       SIGNING_KEY_SECRET_ARN: secret.arn,
+      SEARCH_ENDPOINT: searchEndpoint,
     });
 
     await createTables(dynamo.client);
     const seeded = await seed();
+    await indexCatalog();
     calls.reset();
     ready = true;
     return { url, port, dataDir, seeded, stop: stopAll };

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isMoneyAmount } from '../shared/money';
 
 /** Query strings arrive as text: accept only well-formed numbers, then convert. */
 const moneyParam = z.pipe(
@@ -60,3 +61,83 @@ export interface Category {
   name: string;
   description: string;
 }
+
+/** The inventory context's SKU pattern: a product's SKU is its stock record's key. */
+export const Sku = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'Expected a SKU such as LAPTOP-001'));
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+/** Decimal major units, above zero, at most two decimals. */
+const price = z
+  .number()
+  .check(
+    z.gt(0, 'Price must be above zero'),
+    z.lte(10_000_000),
+    z.refine(isMoneyAmount, 'Expected an amount with at most two decimals'),
+  );
+
+const image = z
+  .string()
+  .check(z.maxLength(2048), z.regex(/^(\/[A-Za-z0-9._~/-]+|https:\/\/\S+)$/, 'Expected a site path or an https URL'));
+
+const attributes = z
+  .record(
+    z.string().check(z.minLength(1), z.maxLength(64)),
+    z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]),
+  )
+  .check(z.refine((value) => Object.keys(value).length <= 50, 'At most 50 attributes'));
+
+const productFields = {
+  name: text(200),
+  description: z.string().check(z.trim(), z.maxLength(5000)),
+  price,
+  category: text(64),
+  brand: text(100),
+  images: z.array(image).check(z.maxLength(10)),
+  attributes,
+};
+
+/** Unknown fields are refused rather than dropped, so a typo never passes silently. */
+export const CreateProductBody = z.strictObject({
+  sku: Sku,
+  ...productFields,
+  currency: z.optional(z.literal('USD')),
+  description: z._default(productFields.description, ''),
+  images: z._default(productFields.images, []),
+  attributes: z._default(attributes, {}),
+});
+export type CreateProductBody = z.infer<typeof CreateProductBody>;
+
+/** Any subset of the fields; the SKU is the stock record's key and never changes. */
+export const UpdateProductBody = z
+  .strictObject({
+    name: z.optional(productFields.name),
+    description: z.optional(productFields.description),
+    price: z.optional(price),
+    category: z.optional(productFields.category),
+    brand: z.optional(productFields.brand),
+    images: z.optional(productFields.images),
+    attributes: z.optional(attributes),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to update'));
+export type UpdateProductBody = z.infer<typeof UpdateProductBody>;
+
+export const CategoryId = z
+  .string()
+  .check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Expected a category id'), z.maxLength(64));
+export const CategoryParams = z.object({ id: CategoryId });
+export type CategoryParams = z.infer<typeof CategoryParams>;
+
+export const CreateCategoryBody = z.strictObject({
+  name: text(64).check(z.regex(/[A-Za-z0-9]/, 'A category name needs a letter or digit')),
+  description: z._default(z.string().check(z.trim(), z.maxLength(1000)), ''),
+});
+export type CreateCategoryBody = z.infer<typeof CreateCategoryBody>;
+
+export const UpdateCategoryBody = z
+  .strictObject({
+    name: z.optional(text(64)),
+    description: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, 'Nothing to update'));
+export type UpdateCategoryBody = z.infer<typeof UpdateCategoryBody>;

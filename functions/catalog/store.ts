@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -6,9 +6,12 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
+import { CategoryNotFoundError, ProductChangedError, ProductNotFoundError, SkuTakenError } from './errors';
 
 export interface ProductRecord {
   id: string;
@@ -58,6 +61,18 @@ export interface CatalogStore {
   /** Writes unless a record with that id exists; true if written. */
   putProductIfAbsent(product: ProductRecord): Promise<boolean>;
   putCategoryIfAbsent(category: CategoryRecord): Promise<boolean>;
+  getCategory(id: string): Promise<CategoryRecord | undefined>;
+  /** Writes the product with its SKU guard in one transaction; throws SkuTakenError if the SKU is in use. */
+  createProduct(product: ProductRecord): Promise<void>;
+  /**
+   * Replaces a live product, only if it still has `expectedUpdatedAt`: ProductChangedError otherwise,
+   * ProductNotFoundError if it is gone or deleted.
+   */
+  replaceProduct(product: ProductRecord, expectedUpdatedAt: string): Promise<void>;
+  /** Hides a live product (deletedAt, off the listing indexes); ProductNotFoundError if absent or deleted already. */
+  softDeleteProduct(id: string, now: string): Promise<ProductRecord>;
+  /** Updates an existing category; CategoryNotFoundError if absent. */
+  updateCategory(category: CategoryRecord): Promise<void>;
 }
 
 export const categoryIdOf = (name: string): string =>
@@ -71,6 +86,8 @@ const PRODUCT_LIST = 'PRODUCT';
 const CATEGORY_LIST = 'CATEGORY';
 const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
 const categoryKey = (id: string) => ({ pk: `CATEGORY#${id}`, sk: 'CATEGORY' });
+// The SKU guard: one item per SKU, written with its product, so two products never share a SKU.
+const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
 const nameKey = (name: string, id: string) => `${name.toLowerCase()}#${id}`;
 
 const listingIndex = ({ categoryId, sortBy }: Pick<ProductListing, 'categoryId' | 'sortBy'>) => {
@@ -93,6 +110,13 @@ const toProductItem = (product: ProductRecord) => ({
   ...(product.deletedAt === undefined && { listPk: PRODUCT_LIST, categoryKey: categoryIdOf(product.category) }),
 });
 
+const categoryItem = (category: CategoryRecord) => ({
+  ...categoryKey(category.id),
+  ...category,
+  listPk: CATEGORY_LIST,
+  nameKey: nameKey(category.name, category.id),
+});
+
 const fromProductItem = (item: Record<string, unknown>): ProductRecord => {
   const { pk: _pk, sk: _sk, listPk: _l, categoryKey: _c, nameKey: _n, ...product } = item;
   return product as unknown as ProductRecord;
@@ -112,6 +136,24 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
       throw error;
     }
   };
+
+  const createWithGuard = (product: ProductRecord) =>
+    client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: { TableName: table(), Item: toProductItem(product), ConditionExpression: 'attribute_not_exists(pk)' },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: { ...skuKey(product.sku), sku: product.sku, productId: product.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
 
   return {
     async getProduct(id) {
@@ -203,14 +245,93 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
       return categories;
     },
 
-    putProductIfAbsent: (product) => putIfAbsent(toProductItem(product)),
+    async putProductIfAbsent(product) {
+      try {
+        await createWithGuard(product);
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // Either is there already: a reload leaves both as they are, but gives data loaded before SKU
+        // guards existed the guard it lacks.
+        await putIfAbsent({ ...skuKey(product.sku), sku: product.sku, productId: product.id });
+        return false;
+      }
+    },
 
-    putCategoryIfAbsent: (category) =>
-      putIfAbsent({
-        ...categoryKey(category.id),
-        ...category,
-        listPk: CATEGORY_LIST,
-        nameKey: nameKey(category.name, category.id),
-      }),
+    async createProduct(product) {
+      try {
+        await createWithGuard(product);
+      } catch (error) {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed'
+        ) {
+          throw new SkuTakenError(product.sku);
+        }
+        throw error;
+      }
+    },
+
+    async replaceProduct(product, expectedUpdatedAt) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: toProductItem(product),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND updatedAt = :seen',
+            ExpressionAttributeValues: { ':seen': expectedUpdatedAt },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!error.Item || error.Item.deletedAt) throw new ProductNotFoundError(product.id);
+        throw new ProductChangedError(product.id);
+      }
+    },
+
+    async softDeleteProduct(id, now) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: productKey(id),
+            // Dropping the listing attributes takes the product off the sparse indexes.
+            UpdateExpression: 'SET deletedAt = :now, updatedAt = :now REMOVE listPk, categoryKey',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeValues: { ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return fromProductItem(Attributes ?? {});
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new ProductNotFoundError(id);
+        throw error;
+      }
+    },
+
+    async getCategory(id) {
+      const { Item } = await client.send(new GetCommand({ TableName: table(), Key: categoryKey(id) }));
+      return Item
+        ? { id: String(Item.id), name: String(Item.name), description: String(Item.description ?? '') }
+        : undefined;
+    },
+
+    async updateCategory(category) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: categoryItem(category),
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new CategoryNotFoundError(category.id);
+        throw error;
+      }
+    },
+
+    putCategoryIfAbsent: (category) => putIfAbsent(categoryItem(category)),
   };
 };

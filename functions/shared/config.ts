@@ -19,6 +19,10 @@ export const config = {
   get mailFrom() {
     return required('MAIL_FROM');
   },
+  /** Where operational alerts (InventoryLow) are mailed. */
+  get adminEmail() {
+    return required('ADMIN_EMAIL');
+  },
   get signingKeySecretArn() {
     return required('SIGNING_KEY_SECRET_ARN');
   },

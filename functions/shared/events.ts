@@ -1,6 +1,10 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { ZodMiniType } from 'zod/mini';
 import { EVENT_SOURCE_PREFIX } from '../../lib/event-rules';
 import { config } from './config';
+import { ValidationError } from './errors';
+import { eventCatalog, isDetailType } from './event-catalog';
+import { parse } from './validation';
 
 let client: EventBridgeClient | undefined;
 
@@ -16,16 +20,36 @@ export interface DomainEvent {
 
 export class PublishError extends Error {}
 
-/** Puts domain events on the platform bus; EventBridge gives each its id and time. */
+/** The detail as it goes on the bus, checked against the event catalog: a malformed event never leaves its publisher. */
+export const eventDetail = (event: DomainEvent): Record<string, unknown> => {
+  const detail = { version: event.version, correlationId: event.correlationId, ...event.data };
+  if (!isDetailType(event.detailType)) throw new PublishError(`${event.detailType} is not in the event catalog`);
+  const entry: { context: string; detail: ZodMiniType<unknown> } = eventCatalog[event.detailType];
+  if (event.context !== entry.context) {
+    throw new PublishError(`${event.detailType} comes from ${entry.context}, not ${event.context}`);
+  }
+  try {
+    parse(entry.detail, detail, `${event.detailType} detail`);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const issues = (error.details as { path: string; message: string }[]).map((i) => `${i.path}: ${i.message}`);
+    throw new PublishError(`${event.detailType} does not match the event catalog: ${issues.join('; ')}`);
+  }
+  // The publisher's own detail, not the parsed copy: a field the catalog does not list yet still reaches consumers.
+  return detail;
+};
+
+/** Puts domain events on the platform bus, validated against the catalog; EventBridge gives each its id and time. */
 export const publish = async (...events: DomainEvent[]): Promise<void> => {
+  const details = events.map(eventDetail);
   client ??= new EventBridgeClient({});
   const { FailedEntryCount, Entries } = await client.send(
     new PutEventsCommand({
-      Entries: events.map((event) => ({
+      Entries: events.map((event, i) => ({
         EventBusName: config.eventBusName,
         Source: `${EVENT_SOURCE_PREFIX}${event.context}`,
         DetailType: event.detailType,
-        Detail: JSON.stringify({ version: event.version, correlationId: event.correlationId, ...event.data }),
+        Detail: JSON.stringify(details[i]),
       })),
     }),
   );

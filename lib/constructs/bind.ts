@@ -2,8 +2,10 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { readAdminEmail } from '../app-config';
 import type { Bindings } from '../bindings';
 import { checkout } from '../state-machines';
 import type { MailSender } from '../stateful-stack';
@@ -11,7 +13,11 @@ import { type TableName, tables } from '../tables';
 
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
 export const MAIL_FROM_ENV = 'MAIL_FROM';
+export const ADMIN_EMAIL_ENV = 'ADMIN_EMAIL';
 export const SIGNING_KEY_ENV = 'SIGNING_KEY_SECRET_ARN';
+export const SEARCH_ENDPOINT_ENV = 'SEARCH_ENDPOINT';
+/** The product index's name (functions/search/config.ts defaults to it). */
+const SEARCH_INDEX = 'products';
 
 /** What a binding can point at. */
 export interface BindingResources {
@@ -21,6 +27,8 @@ export interface BindingResources {
   mail: MailSender;
   /** Absent while no state machine is defined; a `checkout` binding then fails the synth. */
   checkout?: sfn.IStateMachine;
+  /** The product search domain; absent unless enableOpenSearch. */
+  search?: opensearch.IDomain;
 }
 
 /**
@@ -51,6 +59,7 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
 
   if (bindings.mail) {
     fn.addEnvironment(MAIL_FROM_ENV, resources.mail.address);
+    fn.addEnvironment(ADMIN_EMAIL_ENV, readAdminEmail(fn.node.tryGetContext('adminEmail'), resources.mail.address));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -63,5 +72,20 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
   if (bindings.signingKey) {
     fn.addEnvironment(SIGNING_KEY_ENV, resources.signingKey.secretArn);
     resources.signingKey.grantRead(fn);
+  }
+
+  // Without a domain (enableOpenSearch off) the variable stays unset and search calls fail fast.
+  if (bindings.search && resources.search) {
+    fn.addEnvironment(SEARCH_ENDPOINT_ENV, `https://${resources.search.domainEndpoint}`);
+    if (bindings.search === 'readwrite') resources.search.grantReadWrite(fn);
+    else {
+      // Searching is a POST to _search, which grantRead (GET/HEAD) does not cover: that call alone.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['es:ESHttpGet', 'es:ESHttpPost'],
+          resources: [`${resources.search.domainArn}/${SEARCH_INDEX}/_search`],
+        }),
+      );
+    }
   }
 };

@@ -1,5 +1,6 @@
 import { Duration, NestedStack, type NestedStackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -87,6 +88,16 @@ export class BoundedContext extends NestedStack {
         }),
       ],
     });
+    // Anything in the queue is an event a consumer never handled: someone must look at it.
+    deadLetters
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, `${pascalCase(spec.name)}DeadLettersAlarm`, {
+        alarmDescription: `Events the ${spec.name} rule could not deliver to ${spec.target.handler}`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     return { fn, rule, deadLetters };
   }
 }

@@ -146,8 +146,14 @@ describe('REST API from the route table', () => {
   it('deploys only after every context stack (its methods) exists, with no cycle back to the stage', () => {
     const [, deployment] = ofType(real.apiTemplate, 'AWS::ApiGateway::Deployment')[0] ?? [];
     const nested = ofType(real.apiTemplate, 'AWS::CloudFormation::Stack');
-    for (const [logicalId, stack] of nested) {
-      expect(deployment.DependsOn).toContain(logicalId);
+    // A context with only event consumers (notifications) has no method for the deployment to wait for.
+    const withMethods = [...real.api.contexts.values()]
+      .filter((context) => routes.some((route) => route.handler.startsWith(`${context.context}/`)))
+      .map((context) => real.api.resolve(context.nestedStackResource?.logicalId));
+    expect(withMethods.length).toBeGreaterThan(0);
+    expect(nested.map(([logicalId]) => logicalId)).toEqual(expect.arrayContaining(withMethods));
+    for (const logicalId of withMethods) expect(deployment.DependsOn).toContain(logicalId);
+    for (const [, stack] of nested) {
       const references = JSON.stringify(stack.Properties.Parameters ?? {});
       for (const [id] of [
         ...ofType(real.apiTemplate, 'AWS::ApiGateway::Stage'),
@@ -438,8 +444,16 @@ describe('CloudFormation resource limit (500 per stack, nested ones each counted
   });
 
   it('costs a fixed, small number of resources per route, so a 60-route table still fits, even in one context', () => {
-    const small = synth({ routes: [...routes, ...syntheticRoutes(50)], corsOrigins: ['https://shop.example.com'] });
-    const large = synth({ routes: [...routes, ...syntheticRoutes(60)], corsOrigins: ['https://shop.example.com'] });
+    // Synthetic routes fill the catalog context up to 50 and 60 routes, whatever its own routes number.
+    const own = routes.filter((route) => route.handler.startsWith('catalog/')).length;
+    const small = synth({
+      routes: [...routes, ...syntheticRoutes(50 - own)],
+      corsOrigins: ['https://shop.example.com'],
+    });
+    const large = synth({
+      routes: [...routes, ...syntheticRoutes(60 - own)],
+      corsOrigins: ['https://shop.example.com'],
+    });
     expect(large.api.contexts.get('catalog')?.functions.length).toBeGreaterThanOrEqual(60);
     const count = (s: ReturnType<typeof synth>, stack: 'api' | 'catalog') =>
       resourceCount(stack === 'api' ? s.apiTemplate : (s.contextTemplates.get('catalog') as never));

@@ -8,6 +8,10 @@ interface Page<T> {
   nextCursor: string | null;
 }
 
+// Admin tests create products in the same sandbox meanwhile: assertions about the sample catalog look at its products only.
+const sampleIds = new Set(sampleProducts.map((p) => p.id));
+const samples = (items: Product[]) => items.filter((p) => sampleIds.has(p.id));
+
 const products = (query = '') => call<Page<Product>>(`/api/v1/products${query}`);
 
 /** Follows nextCursor to the end. */
@@ -33,7 +37,7 @@ describe('GET /api/v1/products', () => {
     const { status, body, headers } = await products('?limit=100');
     expect(status).toBe(200);
     expect(headers.get('x-content-type-options')).toBe('nosniff');
-    expect(body.items).toHaveLength(12);
+    expect(samples(body.items)).toHaveLength(12);
     expect(body.nextCursor).toBeNull();
     const laptop = body.items.find((p) => p.id === 'prod-laptop-001');
     expect(laptop).toMatchObject({
@@ -66,13 +70,14 @@ describe('GET /api/v1/products', () => {
     const { body } = await products();
     const names = body.items.map((p) => p.name);
     expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
-    expect(body.items).toHaveLength(12);
+    expect(body.items.length).toBe(Math.min(20, (await allPages('')).items.length));
   });
 
   it('pages with a cursor: every product once, no duplicates', async () => {
     const { items, pages } = await allPages('?limit=5');
-    expect(pages).toBe(3);
-    expect(new Set(items.map((p) => p.id)).size).toBe(12);
+    expect(pages).toBe(Math.ceil(items.length / 5));
+    expect(new Set(items.map((p) => p.id)).size).toBe(items.length);
+    expect(samples(items)).toHaveLength(12);
   });
 
   it('filters by category, by name or id, case-insensitively', async () => {
@@ -82,15 +87,20 @@ describe('GET /api/v1/products', () => {
       .sort();
     for (const category of ['Computers', 'computers', 'COMPUTERS']) {
       const { body } = await products(`?category=${category}`);
-      expect(body.items.map((p) => p.id).sort()).toEqual(computers);
+      expect(
+        samples(body.items)
+          .map((p) => p.id)
+          .sort(),
+      ).toEqual(computers);
     }
     const { body: none } = await products('?category=garden');
     expect(none.items).toEqual([]);
   });
 
   it('filters by price range (inclusive) and sorts by price both ways', async () => {
-    const { body } = await products('?minPrice=100&maxPrice=500&sort=price');
-    const prices = body.items.map((p) => p.price);
+    const { body } = await products('?minPrice=100&maxPrice=500&sort=price&limit=100');
+    expect(body.items.every((p) => p.price >= 100 && p.price <= 500)).toBe(true);
+    const prices = samples(body.items).map((p) => p.price);
     const expected = sampleProducts
       .map((p) => p.price)
       .filter((price) => price >= 100 && price <= 500)
@@ -104,13 +114,13 @@ describe('GET /api/v1/products', () => {
 
   it('combines category, price filter and name sort across pages', async () => {
     const { items } = await allPages('?category=audio&maxPrice=200&sort=name&limit=1');
-    expect(items.map((p) => p.id)).toEqual(['prod-speaker-001']);
+    expect(samples(items).map((p) => p.id)).toEqual(['prod-speaker-001']);
     const { items: all } = await allPages('?minPrice=60&sort=-name&limit=4');
     const expected = sampleProducts
       .filter((p) => p.price >= 60)
       .map((p) => p.name)
       .sort((a, b) => b.toLowerCase().localeCompare(a.toLowerCase()));
-    expect(all.map((p) => p.name)).toEqual(expected);
+    expect(samples(all).map((p) => p.name)).toEqual(expected);
   });
 
   it.each([
@@ -173,13 +183,9 @@ describe('GET /api/v1/categories', () => {
   it('lists the 5 sample categories', async () => {
     const { status, body } = await call<Page<{ id: string; name: string }>>('/api/v1/categories');
     expect(status).toBe(200);
-    expect(body.items.map((c) => c.name).sort()).toEqual([
-      'Audio',
-      'Computers',
-      'Electronics',
-      'Gaming',
-      'Peripherals',
-    ]);
+    expect(body.items.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['Audio', 'Computers', 'Electronics', 'Gaming', 'Peripherals']),
+    );
     expect(body.nextCursor).toBeNull();
   });
 });
@@ -192,7 +198,7 @@ describe('the gateway', () => {
     const wrongMethod = await call<ErrorBody>('/api/v1/categories', { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.body.error.code).toBe('METHOD_NOT_ALLOWED');
-    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
     expect(wrongMethod.headers.get('x-content-type-options')).toBe('nosniff');
   });
 

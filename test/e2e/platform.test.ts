@@ -30,7 +30,7 @@ describe('GET /health', () => {
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
     expect(Object.keys(body.services).sort()).toEqual(
-      ['apigateway', 'dynamodb', 'events', 'secretsmanager', 'ses', 'states'].sort(),
+      ['apigateway', 'dynamodb', 'events', 'search', 'secretsmanager', 'ses', 'states'].sort(),
     );
     expect(Object.values(body.services).every((s) => s === 'ok')).toBe(true);
   });

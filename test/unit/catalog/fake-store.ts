@@ -1,3 +1,9 @@
+import {
+  CategoryNotFoundError,
+  ProductChangedError,
+  ProductNotFoundError,
+  SkuTakenError,
+} from '../../../functions/catalog/errors';
 import type {
   CatalogStore,
   CategoryRecord,
@@ -50,6 +56,28 @@ export const memoryCatalogStore = (products: ProductRecord[] = [], categories: C
       if (categoriesById.has(category.id)) return false;
       categoriesById.set(category.id, category);
       return true;
+    },
+    getCategory: async (id) => categoriesById.get(id),
+    createProduct: async (record) => {
+      if ([...byId.values()].some((p) => p.sku === record.sku)) throw new SkuTakenError(record.sku);
+      byId.set(record.id, record);
+    },
+    replaceProduct: async (record, expectedUpdatedAt) => {
+      const current = byId.get(record.id);
+      if (!current || current.deletedAt !== undefined) throw new ProductNotFoundError(record.id);
+      if (current.updatedAt !== expectedUpdatedAt) throw new ProductChangedError(record.id);
+      byId.set(record.id, record);
+    },
+    softDeleteProduct: async (id, now) => {
+      const current = byId.get(id);
+      if (!current || current.deletedAt !== undefined) throw new ProductNotFoundError(id);
+      const deleted = { ...current, deletedAt: now, updatedAt: now };
+      byId.set(id, deleted);
+      return deleted;
+    },
+    updateCategory: async (category) => {
+      if (!categoriesById.has(category.id)) throw new CategoryNotFoundError(category.id);
+      categoriesById.set(category.id, category);
     },
   };
   return store;

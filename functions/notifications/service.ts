@@ -1,0 +1,63 @@
+import type { EventDetail } from '../shared/event-catalog';
+import { RecipientNotFoundError } from './errors';
+import type { NotifiedEvent } from './notified-events';
+import type { Email, Greeting } from './templates/email';
+import { inventoryLow } from './templates/inventory-low';
+import { orderCancelled } from './templates/order-cancelled';
+import { orderConfirmed } from './templates/order-confirmed';
+import { orderDelivered } from './templates/order-delivered';
+import { orderFailed } from './templates/order-failed';
+import { orderShipped } from './templates/order-shipped';
+import { paymentRefunded } from './templates/payment-refunded';
+import { welcome } from './templates/welcome';
+
+export interface Outgoing {
+  to: string;
+  email: Email;
+}
+
+export interface NotificationDeps {
+  users: { getById(id: string): Promise<{ email: string; first_name: string } | undefined> };
+  send(message: Outgoing): Promise<void>;
+  adminEmail: string;
+}
+
+/** The recipient comes from the user's record, never from the event: the record is where an address is kept current. */
+const toCustomer = async (deps: NotificationDeps, userId: string, render: (who: Greeting) => Email) => {
+  const user = await deps.users.getById(userId);
+  if (!user) throw new RecipientNotFoundError(userId);
+  return { to: user.email, email: render({ firstName: user.first_name }) };
+};
+
+type Composers = {
+  [T in NotifiedEvent]: (deps: NotificationDeps, detail: EventDetail<T>) => Promise<Outgoing>;
+};
+
+const composers: Composers = {
+  UserRegistered: (deps, d) => toCustomer(deps, d.userId, welcome),
+  OrderConfirmed: (deps, d) => toCustomer(deps, d.userId, (who) => orderConfirmed({ ...who, ...d })),
+  OrderFailed: (deps, d) => toCustomer(deps, d.userId, (who) => orderFailed({ ...who, ...d })),
+  OrderCancelled: (deps, d) => toCustomer(deps, d.userId, (who) => orderCancelled({ ...who, ...d })),
+  PaymentRefunded: (deps, d) => toCustomer(deps, d.userId, (who) => paymentRefunded({ ...who, ...d })),
+  OrderShipped: (deps, d) => toCustomer(deps, d.userId, (who) => orderShipped({ ...who, ...d })),
+  OrderDelivered: (deps, d) => toCustomer(deps, d.userId, (who) => orderDelivered({ ...who, ...d })),
+  InventoryLow: async (deps, d) => ({ to: deps.adminEmail, email: inventoryLow(d) }),
+};
+
+/** The email an event calls for, to whom. */
+export const compose = <T extends NotifiedEvent>(
+  deps: NotificationDeps,
+  detailType: T,
+  detail: EventDetail<T>,
+): Promise<Outgoing> => (composers[detailType] as Composers[T])(deps, detail);
+
+/** Composes and sends the event's email; returns the recipient and subject for the log. */
+export const notify = async <T extends NotifiedEvent>(
+  deps: NotificationDeps,
+  detailType: T,
+  detail: EventDetail<T>,
+): Promise<{ to: string; subject: string }> => {
+  const message = await compose(deps, detailType, detail);
+  await deps.send(message);
+  return { to: message.to, subject: message.email.subject };
+};

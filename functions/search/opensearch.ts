@@ -1,0 +1,254 @@
+import { Client } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
+import { searchConfig } from './config';
+import {
+  type Facets,
+  PRICE_BUCKETS,
+  type SearchDocument,
+  type SearchIndex,
+  type SearchRequest,
+  type SearchResult,
+} from './port';
+
+/** The requests the adapter makes: the few OpenSearch REST calls the sandbox's search service also answers. */
+export interface SearchTransport {
+  request(
+    params: {
+      method: string;
+      path: string;
+      body?: unknown;
+      bulkBody?: unknown[];
+      querystring?: Record<string, string>;
+    },
+    options?: { ignore?: number[] },
+  ): Promise<{ statusCode: number | null; body: unknown }>;
+}
+
+/** Ids, brands and categories match exactly (case aside); names match by words, word prefixes and typos. */
+export const indexDefinition = {
+  settings: {
+    analysis: {
+      filter: { prefix_grams: { type: 'edge_ngram', min_gram: 2, max_gram: 20 } },
+      analyzer: { prefix: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'prefix_grams'] } },
+      normalizer: { lowercase_keyword: { type: 'custom', filter: ['lowercase'] } },
+    },
+  },
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      id: { type: 'keyword' },
+      sku: { type: 'keyword' },
+      name: {
+        type: 'text',
+        fields: {
+          prefix: { type: 'text', analyzer: 'prefix', search_analyzer: 'standard' },
+          exact: { type: 'keyword', normalizer: 'lowercase_keyword' },
+        },
+      },
+      description: { type: 'text' },
+      brand: { type: 'keyword', fields: { text: { type: 'text' } } },
+      category: { type: 'keyword', fields: { text: { type: 'text' } } },
+      categoryId: { type: 'keyword' },
+      priceCents: { type: 'long' },
+      currency: { type: 'keyword', index: false },
+      images: { type: 'keyword', index: false },
+      updatedAt: { type: 'date' },
+    },
+  },
+} as const;
+
+/** Same slug as the catalog's category ids, so `Audio` and `audio` filter alike. */
+export const categoryIdOf = (name: string): string =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+const SORTS: Record<SearchRequest['sort'], unknown[]> = {
+  relevance: ['_score', { 'name.exact': 'asc' }, { id: 'asc' }],
+  price: [{ priceCents: 'asc' }, { id: 'asc' }],
+  '-price': [{ priceCents: 'desc' }, { id: 'asc' }],
+  name: [{ 'name.exact': 'asc' }, { id: 'asc' }],
+  '-name': [{ 'name.exact': 'desc' }, { id: 'asc' }],
+  newest: [{ updatedAt: 'desc' }, { id: 'asc' }],
+};
+
+export const FACET_SIZE = 50;
+
+/** The _search body of a request: the full-text query, its filters, the page, and the facets as aggregations. */
+export const searchBody = (request: SearchRequest) => {
+  const text = request.text.trim();
+  const filter: unknown[] = [];
+  if (request.category !== undefined) filter.push({ term: { categoryId: categoryIdOf(request.category) } });
+  if (request.brand !== undefined) filter.push({ term: { brand: request.brand } });
+  if (request.minCents !== undefined || request.maxCents !== undefined) {
+    filter.push({
+      range: {
+        priceCents: {
+          ...(request.minCents !== undefined && { gte: request.minCents }),
+          ...(request.maxCents !== undefined && { lte: request.maxCents }),
+        },
+      },
+    });
+  }
+  const query = text
+    ? {
+        bool: {
+          must: [
+            {
+              multi_match: {
+                query: text,
+                fields: ['name^4', 'name.prefix^2', 'brand.text^2', 'category.text', 'description'],
+                fuzziness: 'AUTO',
+                prefix_length: 1,
+              },
+            },
+          ],
+          // The exact name outranks every partial match.
+          should: [{ term: { 'name.exact': { value: text.toLowerCase(), boost: 10 } } }],
+          filter,
+        },
+      }
+    : { bool: { must: [{ match_all: {} }], filter } };
+  return {
+    from: request.offset,
+    size: request.size,
+    track_total_hits: true,
+    query,
+    sort: SORTS[request.sort],
+    aggs: {
+      category: { terms: { field: 'category', size: FACET_SIZE } },
+      brand: { terms: { field: 'brand', size: FACET_SIZE } },
+      price: {
+        range: {
+          field: 'priceCents',
+          ranges: PRICE_BUCKETS.map((bucket) => ({
+            key: bucket.key,
+            from: bucket.fromCents,
+            ...(bucket.toCents !== undefined && { to: bucket.toCents }),
+          })),
+        },
+      },
+    },
+  };
+};
+
+interface Bucket {
+  key: string | number;
+  doc_count: number;
+}
+
+interface SearchResponseBody {
+  hits?: { total?: number | { value: number }; hits?: { _source?: SearchDocument }[] };
+  aggregations?: Record<string, { buckets?: Bucket[] | Record<string, Omit<Bucket, 'key'>> }>;
+}
+
+const bucketsOf = (body: SearchResponseBody, name: string): Record<string, number> => {
+  const buckets = body.aggregations?.[name]?.buckets ?? [];
+  const list = Array.isArray(buckets)
+    ? buckets
+    : Object.entries(buckets).map(([key, bucket]) => ({ key, doc_count: bucket.doc_count }));
+  return Object.fromEntries(list.map((bucket) => [String(bucket.key), bucket.doc_count]));
+};
+
+/** Reads a _search response: hits, the total (an object since OpenSearch 1.0, a number before) and the facets. */
+export const readSearchResponse = (body: unknown): SearchResult => {
+  const response = body as SearchResponseBody;
+  const total = response.hits?.total;
+  const price = bucketsOf(response, 'price');
+  const facets: Facets = {
+    category: bucketsOf(response, 'category'),
+    brand: bucketsOf(response, 'brand'),
+    // Every bucket is listed, empty ones with 0, in the buckets' order.
+    price: Object.fromEntries(PRICE_BUCKETS.map((bucket) => [bucket.key, price[bucket.key] ?? 0])),
+  };
+  return {
+    hits: (response.hits?.hits ?? []).flatMap((hit) => (hit._source ? [hit._source] : [])),
+    total: typeof total === 'number' ? total : (total?.value ?? 0),
+    facets,
+  };
+};
+
+export class SearchBackendError extends Error {
+  override name = 'SearchBackendError';
+}
+
+const failed = (what: string, response: { statusCode: number | null; body: unknown }) =>
+  new SearchBackendError(`${what} failed (${response.statusCode}): ${JSON.stringify(response.body).slice(0, 500)}`);
+
+/** The product index in OpenSearch. */
+export const openSearchIndex = (transport: SearchTransport, index: string): SearchIndex => {
+  const toDocument = (document: SearchDocument) => ({ ...document, categoryId: categoryIdOf(document.category) });
+  const index_: SearchIndex = {
+    async ensureIndex() {
+      const exists = await transport.request({ method: 'HEAD', path: `/${index}` }, { ignore: [404] });
+      if (exists.statusCode === 200) return;
+      // Two cold starts may race to create it: "already exists" is success.
+      const created = await transport.request(
+        { method: 'PUT', path: `/${index}`, body: indexDefinition },
+        { ignore: [400] },
+      );
+      const type = (created.body as { error?: { type?: string } } | undefined)?.error?.type;
+      if (created.statusCode === 400 && type !== 'resource_already_exists_exception')
+        throw failed('create index', created);
+    },
+
+    async recreateIndex() {
+      await transport.request({ method: 'DELETE', path: `/${index}` }, { ignore: [404] });
+      await index_.ensureIndex();
+    },
+
+    async upsert(document: SearchDocument) {
+      await transport.request({
+        method: 'PUT',
+        path: `/${index}/_doc/${encodeURIComponent(document.id)}`,
+        body: toDocument(document),
+      });
+    },
+
+    async remove(id: string) {
+      // Removing what is not there is done already (a redelivered event).
+      await transport.request(
+        { method: 'DELETE', path: `/${index}/_doc/${encodeURIComponent(id)}` },
+        { ignore: [404] },
+      );
+    },
+
+    async upsertMany(documents: SearchDocument[]) {
+      for (let i = 0; i < documents.length; i += 500) {
+        const bulkBody = documents
+          .slice(i, i + 500)
+          .flatMap((document) => [{ index: { _index: index, _id: document.id } }, toDocument(document)]);
+        const response = await transport.request({ method: 'POST', path: '/_bulk', bulkBody });
+        if ((response.body as { errors?: boolean }).errors) throw failed('bulk index', response);
+      }
+    },
+
+    async search(request: SearchRequest) {
+      const response = await transport.request({
+        method: 'POST',
+        path: `/${index}/_search`,
+        body: searchBody(request),
+      });
+      return readSearchResponse(response.body);
+    },
+  };
+  return index_;
+};
+
+let client: Client | undefined;
+
+/** The client, created once per function instance; requests are SigV4-signed with the function's role. */
+export const defaultSearchIndex = (): SearchIndex => {
+  client ??= new Client({
+    ...AwsSigv4Signer({
+      region: searchConfig.region,
+      service: 'es',
+      // Imported when first needed: only the search functions pay for the provider chain.
+      getCredentials: async () => (await import('@aws-sdk/credential-providers')).fromNodeProviderChain()(),
+    }),
+    node: searchConfig.endpoint,
+  });
+  return openSearchIndex(client.transport as unknown as SearchTransport, searchConfig.indexName);
+};

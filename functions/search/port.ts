@@ -1,0 +1,67 @@
+/** What the index holds per product: enough to show a result without reading the table. */
+export interface SearchDocument {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  brand: string;
+  category: string;
+  priceCents: number;
+  currency: string;
+  images: string[];
+  updatedAt: string;
+}
+
+export const SEARCH_SORTS = ['relevance', 'price', '-price', 'name', '-name', 'newest'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+export interface SearchRequest {
+  /** Free text; empty matches everything. */
+  text: string;
+  category?: string;
+  brand?: string;
+  minCents?: number;
+  maxCents?: number;
+  sort: SearchSort;
+  offset: number;
+  size: number;
+}
+
+/** Price facet buckets in cents, [from, to): the key is what the API shows (`100-250` in major units). */
+export const PRICE_BUCKETS: { key: string; fromCents: number; toCents?: number }[] = [
+  { key: '0-50', fromCents: 0, toCents: 5_000 },
+  { key: '50-100', fromCents: 5_000, toCents: 10_000 },
+  { key: '100-250', fromCents: 10_000, toCents: 25_000 },
+  { key: '250-500', fromCents: 25_000, toCents: 50_000 },
+  { key: '500-1000', fromCents: 50_000, toCents: 100_000 },
+  { key: '1000+', fromCents: 100_000 },
+];
+
+export interface Facets {
+  category: Record<string, number>;
+  brand: Record<string, number>;
+  price: Record<string, number>;
+}
+
+export interface SearchResult {
+  hits: SearchDocument[];
+  total: number;
+  /** Counted over every match of the query and its filters, not only the page. */
+  facets: Facets;
+}
+
+/** The search port: OpenSearch in AWS (opensearch.ts); the sandbox serves the same REST subset from Orama. */
+export interface SearchIndex {
+  /** Creates the index with its mapping unless it exists. */
+  ensureIndex(): Promise<void>;
+  /** Drops the index and creates it empty (a rebuild; searches fail until it is refilled). */
+  recreateIndex(): Promise<void>;
+  upsert(document: SearchDocument): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Writes many documents in bulk requests. */
+  upsertMany(documents: SearchDocument[]): Promise<void>;
+  search(request: SearchRequest): Promise<SearchResult>;
+}
+
+/** Deepest page a search may reach (OpenSearch's default max_result_window). */
+export const MAX_RESULT_WINDOW = 10_000;

@@ -1,0 +1,150 @@
+import * as z from 'zod/mini';
+
+/**
+ * The catalog of domain events: one schema per `detail-type`, the single source of what each event
+ * carries. Publishers validate against it before PutEvents (functions/shared/events.ts), consumers
+ * parse with it, and docs/events.md is generated from it (bin/generate-event-docs.ts).
+ *
+ * Schemas are loose objects on purpose: a publisher may add a field without breaking consumers; a
+ * field it drops or mistypes fails at the publisher, before anything reaches the bus.
+ */
+
+const Id = z.string().check(z.minLength(1), z.maxLength(128));
+const Cents = z.int().check(z.minimum(0));
+const Currency = z.string().check(z.regex(/^[A-Z]{3}$/));
+const IsoTime = z.iso.datetime({ offset: true });
+
+const OrderLine = z.object({
+  productId: Id,
+  sku: Id,
+  name: z.string().check(z.maxLength(300)),
+  quantity: z.int().check(z.minimum(1)),
+  unitPriceCents: Cents,
+  lineTotalCents: Cents,
+});
+
+const ShippingAddress = z.object({
+  name: z.string().check(z.maxLength(100)),
+  line1: z.string().check(z.maxLength(200)),
+  line2: z.optional(z.string().check(z.maxLength(200))),
+  city: z.string().check(z.maxLength(100)),
+  postalCode: z.string().check(z.maxLength(12)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/)),
+});
+
+/** What every detail carries besides its own fields. */
+const common = {
+  version: z.literal(1),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(256)),
+};
+
+const detail = <T extends z.core.$ZodLooseShape>(shape: T) => z.object({ ...common, ...shape });
+
+const OrderRef = { orderId: Id, userId: Id };
+
+export const eventCatalog = {
+  UserRegistered: {
+    context: 'users',
+    description: 'A customer account was created (POST /auth/register).',
+    detail: detail({
+      userId: Id,
+      email: z.string().check(z.maxLength(254)),
+      firstName: z.string().check(z.maxLength(100)),
+      lastName: z.string().check(z.maxLength(100)),
+    }),
+  },
+  OrderPlaced: {
+    context: 'orders',
+    description: 'An order was created from the cart; the checkout saga has started.',
+    detail: detail({ ...OrderRef, totalCents: Cents, currency: Currency, lines: z.array(OrderLine) }),
+  },
+  OrderConfirmed: {
+    context: 'orders',
+    description: 'The checkout saga reserved the stock and charged the payment.',
+    detail: detail({
+      ...OrderRef,
+      totalCents: Cents,
+      currency: Currency,
+      lines: z.array(OrderLine),
+      shippingAddress: ShippingAddress,
+      placedAt: z.optional(IsoTime),
+    }),
+  },
+  OrderFailed: {
+    context: 'orders',
+    description: 'The checkout saga gave up; stock and payment were compensated.',
+    detail: detail({ ...OrderRef, reason: z.string().check(z.maxLength(200)) }),
+  },
+  OrderCancelled: {
+    context: 'orders',
+    description: 'The order was cancelled (from PENDING or CONFIRMED).',
+    detail: detail({
+      ...OrderRef,
+      previousStatus: z.enum(['PENDING', 'CONFIRMED']),
+      lines: z.array(OrderLine),
+      totalCents: z.optional(Cents),
+      currency: z.optional(Currency),
+    }),
+  },
+  OrderShipped: {
+    context: 'orders',
+    description: 'An admin marked the order shipped.',
+    detail: detail(OrderRef),
+  },
+  OrderDelivered: {
+    context: 'orders',
+    description: 'An admin marked the order delivered.',
+    detail: detail(OrderRef),
+  },
+  PaymentSucceeded: {
+    context: 'payments',
+    description: "The order's charge succeeded.",
+    detail: detail({ paymentId: Id, ...OrderRef, amountCents: Cents, currency: Currency }),
+  },
+  PaymentFailed: {
+    context: 'payments',
+    description: "The order's charge was declined or failed.",
+    detail: detail({ ...OrderRef, amountCents: Cents, currency: Currency, reason: z.string().check(z.maxLength(200)) }),
+  },
+  PaymentRefunded: {
+    context: 'payments',
+    description: "The order's charge was refunded.",
+    detail: detail({ paymentId: Id, ...OrderRef, amountCents: Cents, currency: Currency }),
+  },
+  ProductChanged: {
+    context: 'catalog',
+    description: 'An admin created, updated or deleted a product; the search index follows it.',
+    detail: detail({ productId: Id, change: z.enum(['created', 'updated', 'deleted']) }),
+  },
+  InventoryLow: {
+    context: 'inventory',
+    description: "A SKU's available stock fell to the threshold or below.",
+    detail: detail({ sku: Id, available: z.int(), threshold: z.int() }),
+  },
+} as const;
+
+export type DetailType = keyof typeof eventCatalog;
+export type EventDetail<T extends DetailType> = z.infer<(typeof eventCatalog)[T]['detail']>;
+
+export const detailTypes = Object.keys(eventCatalog) as DetailType[];
+
+export const isDetailType = (value: string): value is DetailType => Object.hasOwn(eventCatalog, value);
+
+/**
+ * The EventBridge envelope as delivered to a Lambda target: the fields of Powertools' EventBridgeSchema,
+ * in zod/mini (the parser's schemas pull in classic zod, about +50 ms of cold start per function).
+ */
+export const eventEnvelope = <T extends DetailType>(detailType: T) =>
+  z.object({
+    version: z.string(),
+    id: z.string().check(z.minLength(1)),
+    'detail-type': z.literal(detailType),
+    source: z.literal(`shop.${eventCatalog[detailType].context}`),
+    account: z.string(),
+    time: IsoTime,
+    region: z.string(),
+    resources: z.array(z.string()),
+    detail: eventCatalog[detailType].detail as (typeof eventCatalog)[T]['detail'],
+  });
+
+export type EventEnvelope<T extends DetailType> = z.infer<ReturnType<typeof eventEnvelope<T>>>;

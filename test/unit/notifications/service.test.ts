@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { RecipientNotFoundError } from '../../../functions/notifications/errors';
+import { escapeHtml, html } from '../../../functions/notifications/html';
+import { type NotificationDeps, notify, type Outgoing } from '../../../functions/notifications/service';
+import { money } from '../../../functions/notifications/templates/layout';
+
+const fakeDeps = (users: Record<string, { email: string; first_name: string }> = {}) => {
+  const sent: Outgoing[] = [];
+  const deps: NotificationDeps = {
+    users: { getById: async (id) => users[id] },
+    send: async (message) => {
+      sent.push(message);
+    },
+    adminEmail: 'ops@shop.example',
+  };
+  return { deps, sent };
+};
+
+const common = { version: 1 as const, correlationId: 'corr-1' };
+const line = {
+  productId: 'p1',
+  sku: 'SKU-1',
+  name: 'Cable <HDMI> & "more"',
+  quantity: 3,
+  unitPriceCents: 1999,
+  lineTotalCents: 5997,
+};
+
+describe('notify', () => {
+  it('mails the address on the user record, not one from the event', async () => {
+    const { deps, sent } = fakeDeps({ usr_1: { email: 'current@example.com', first_name: 'Ada' } });
+    await notify(deps, 'UserRegistered', {
+      ...common,
+      userId: 'usr_1',
+      email: 'old@example.com',
+      firstName: 'Old',
+      lastName: 'Name',
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe('current@example.com');
+    expect(sent[0]?.email.text).toContain('Hello Ada,');
+  });
+
+  it('fails loudly for a user that does not exist, sending nothing', async () => {
+    const { deps, sent } = fakeDeps();
+    await expect(notify(deps, 'OrderShipped', { ...common, orderId: 'ord_1', userId: 'usr_x' })).rejects.toThrow(
+      RecipientNotFoundError,
+    );
+    expect(sent).toHaveLength(0);
+  });
+
+  it('sends InventoryLow to the admin address', async () => {
+    const { deps, sent } = fakeDeps();
+    const result = await notify(deps, 'InventoryLow', { ...common, sku: 'SKU-9', available: 0, threshold: 5 });
+    expect(result).toEqual({ to: 'ops@shop.example', subject: 'Low stock: SKU-9 (0 left)' });
+    expect(sent[0]?.email.text).toContain('0 available (alert threshold 5)');
+  });
+
+  it('writes a receipt with every line, the total and the address, escaping what users typed', async () => {
+    const { deps, sent } = fakeDeps({ usr_1: { email: 'a@example.com', first_name: 'Ada & <Bob>' } });
+    await notify(deps, 'OrderConfirmed', {
+      ...common,
+      orderId: 'ord_1',
+      userId: 'usr_1',
+      totalCents: 5997,
+      currency: 'EUR',
+      lines: [line],
+      shippingAddress: {
+        name: 'Ada "Lovelace"',
+        line1: '<b>12</b> Road',
+        city: 'London',
+        postalCode: 'N1 9GU',
+        country: 'GB',
+      },
+    });
+    const email = sent[0]?.email;
+    expect(email?.subject).toBe('Your order ord_1 is confirmed');
+    expect(email?.text).toContain('3 x Cable <HDMI> & "more" (SKU-1) at 19.99 EUR = 59.97 EUR');
+    expect(email?.text).toContain('Total: 59.97 EUR');
+    expect(email?.text).toContain('<b>12</b> Road\nN1 9GU London\nGB');
+    expect(email?.html).toContain('Hello Ada &amp; &lt;Bob&gt;,');
+    expect(email?.html).toContain('Cable &lt;HDMI&gt; &amp; &quot;more&quot;');
+    expect(email?.html).toContain('Ada &quot;Lovelace&quot;<br>&lt;b&gt;12&lt;/b&gt; Road<br>N1 9GU London<br>GB');
+    expect(email?.html).not.toContain('<b>12</b>');
+  });
+
+  it('explains a failure in words and says nothing was charged', async () => {
+    const { deps, sent } = fakeDeps({ usr_1: { email: 'a@example.com', first_name: 'Ada' } });
+    await notify(deps, 'OrderFailed', { ...common, orderId: 'ord_1', userId: 'usr_1', reason: 'OUT_OF_STOCK' });
+    expect(sent[0]?.email.text).toContain('because one of the items is out of stock (OUT_OF_STOCK)');
+    expect(sent[0]?.email.text).toContain('You have not been charged.');
+  });
+
+  it('tells a cancelled paid order that a refund follows, an unpaid one that nothing was charged', async () => {
+    const { deps, sent } = fakeDeps({ usr_1: { email: 'a@example.com', first_name: 'Ada' } });
+    const cancelled = { ...common, orderId: 'ord_1', userId: 'usr_1', lines: [line] };
+    await notify(deps, 'OrderCancelled', { ...cancelled, previousStatus: 'CONFIRMED' });
+    await notify(deps, 'OrderCancelled', { ...cancelled, previousStatus: 'PENDING' });
+    expect(sent[0]?.email.text).toContain('Your payment will be refunded');
+    expect(sent[1]?.email.text).toContain('You have not been charged.');
+  });
+});
+
+describe('html', () => {
+  it('escapes every interpolated value but keeps nested fragments', () => {
+    const name = `<script>alert('x')</script>`;
+    expect(html`<p>${name}</p>${html`<br>`}${[1, html`<i>${'&'}</i>`]}`.toString()).toBe(
+      '<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p><br>1<i>&amp;</i>',
+    );
+    expect(escapeHtml('"&"')).toBe('&quot;&amp;&quot;');
+  });
+});
+
+describe('money', () => {
+  it('formats integer cents without floating point', () => {
+    expect(money(129999, 'USD')).toBe('1299.99 USD');
+    expect(money(5, 'EUR')).toBe('0.05 EUR');
+    expect(money(-150, 'EUR')).toBe('-1.50 EUR');
+  });
+});

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  indexDefinition,
+  openSearchIndex,
+  readSearchResponse,
+  type SearchTransport,
+} from '../../../functions/search/opensearch';
+import type { SearchDocument, SearchRequest } from '../../../functions/search/port';
+
+/** A transport that records each request and answers with the next recorded response. */
+const recording = (...responses: { statusCode: number; body: unknown }[]) => {
+  const requests: { params: Parameters<SearchTransport['request']>[0]; options?: { ignore?: number[] } }[] = [];
+  const transport: SearchTransport = {
+    request: async (params, options) => {
+      requests.push({ params, ...(options && { options }) });
+      const response = responses.shift();
+      if (!response) throw new Error(`unexpected request ${params.method} ${params.path}`);
+      return response;
+    },
+  };
+  return { transport, requests };
+};
+
+const laptop: SearchDocument = {
+  id: 'prod-laptop-001',
+  sku: 'LAPTOP-001',
+  name: 'Premium Ultrabook Pro 15',
+  description: 'High-performance ultrabook',
+  brand: 'TechPro',
+  category: 'Computers',
+  priceCents: 129_999,
+  currency: 'USD',
+  images: ['/images/products/prod-laptop-001.svg'],
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+/** A response of OpenSearch 2.19 to the adapter's _search body (trimmed of _shards and scores). */
+const recordedSearchResponse = {
+  took: 7,
+  timed_out: false,
+  _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+  hits: {
+    total: { value: 2, relation: 'eq' },
+    max_score: null,
+    hits: [
+      {
+        _index: 'products',
+        _id: 'prod-laptop-001',
+        _score: 9.1,
+        _source: { ...laptop, categoryId: 'computers' },
+        sort: [9.1],
+      },
+      { _index: 'products', _id: 'prod-ssd-001', _score: 2.3, _source: { ...laptop, id: 'prod-ssd-001' }, sort: [2.3] },
+    ],
+  },
+  aggregations: {
+    category: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 'Computers', doc_count: 2 }] },
+    brand: {
+      doc_count_error_upper_bound: 0,
+      sum_other_doc_count: 0,
+      buckets: [
+        { key: 'SpeedDrive', doc_count: 1 },
+        { key: 'TechPro', doc_count: 1 },
+      ],
+    },
+    price: {
+      buckets: [
+        { key: '0-50', from: 0, to: 5000, doc_count: 0 },
+        { key: '100-250', from: 10000, to: 25000, doc_count: 1 },
+        { key: '1000+', from: 100000, doc_count: 1 },
+      ],
+    },
+  },
+};
+
+/** The parts of a sent _search body the tests look at. */
+interface SentBody {
+  from: number;
+  size: number;
+  query: { bool: { must: { multi_match?: unknown }[]; should?: unknown[]; filter: unknown[] } };
+  sort: unknown[];
+  aggs: { category: unknown; price: { range: { ranges: unknown[] } } };
+}
+
+const request: SearchRequest = { text: ' Ultrabok ', sort: 'relevance', offset: 20, size: 10 };
+
+describe('the OpenSearch adapter', () => {
+  it('searches with a fuzzy, prefix-aware query, exact-name boost, filters, page and facet aggregations', async () => {
+    const { transport, requests } = recording({ statusCode: 200, body: recordedSearchResponse });
+    await openSearchIndex(transport, 'products').search({
+      ...request,
+      category: 'Home Office',
+      brand: 'TechPro',
+      minCents: 10_000,
+      maxCents: 50_000,
+    });
+    expect(requests).toHaveLength(1);
+    const [{ params }] = requests as [(typeof requests)[number]];
+    expect(params.method).toBe('POST');
+    expect(params.path).toBe('/products/_search');
+    const body = params.body as SentBody;
+    expect(body).toMatchObject({ from: 20, size: 10, track_total_hits: true });
+    expect(body.query.bool.must[0]?.multi_match).toMatchObject({
+      query: 'Ultrabok',
+      fuzziness: 'AUTO',
+      fields: expect.arrayContaining(['name^4', 'name.prefix^2']),
+    });
+    expect(body.query.bool.should).toEqual([{ term: { 'name.exact': { value: 'ultrabok', boost: 10 } } }]);
+    expect(body.query.bool.filter).toEqual([
+      { term: { categoryId: 'home-office' } },
+      { term: { brand: 'TechPro' } },
+      { range: { priceCents: { gte: 10_000, lte: 50_000 } } },
+    ]);
+    expect(body.sort[0]).toBe('_score');
+    expect(body.aggs.category).toEqual({ terms: { field: 'category', size: 50 } });
+    expect(body.aggs.price.range.ranges.at(-1)).toEqual({ key: '1000+', from: 100_000 });
+  });
+
+  it('matches everything for an empty text and sorts by the field asked', async () => {
+    const { transport, requests } = recording({ statusCode: 200, body: recordedSearchResponse });
+    await openSearchIndex(transport, 'products').search({ text: '', sort: '-price', offset: 0, size: 5 });
+    const body = requests[0]?.params.body as SentBody;
+    expect(body.query).toEqual({ bool: { must: [{ match_all: {} }], filter: [] } });
+    expect(body.sort).toEqual([{ priceCents: 'desc' }, { id: 'asc' }]);
+  });
+
+  it('reads hits, the total and every price bucket from a recorded response', () => {
+    const result = readSearchResponse(recordedSearchResponse);
+    expect(result.total).toBe(2);
+    expect(result.hits.map((hit) => hit.id)).toEqual(['prod-laptop-001', 'prod-ssd-001']);
+    expect(result.facets.category).toEqual({ Computers: 2 });
+    expect(result.facets.brand).toEqual({ SpeedDrive: 1, TechPro: 1 });
+    expect(result.facets.price).toEqual({
+      '0-50': 0,
+      '50-100': 0,
+      '100-250': 1,
+      '250-500': 0,
+      '500-1000': 0,
+      '1000+': 1,
+    });
+  });
+
+  it('reads the older response shapes: a numeric total and keyed range buckets', () => {
+    const result = readSearchResponse({
+      hits: { total: 3, hits: [] },
+      aggregations: { price: { buckets: { '50-100': { from: 5000, to: 10000, doc_count: 3 } } } },
+    });
+    expect(result.total).toBe(3);
+    expect(result.facets.price['50-100']).toBe(3);
+    expect(result.facets.category).toEqual({});
+  });
+
+  it('puts a document by id with its category id, and removes one ignoring a missing document', async () => {
+    const { transport, requests } = recording(
+      { statusCode: 201, body: { result: 'created' } },
+      { statusCode: 404, body: { result: 'not_found' } },
+    );
+    const index = openSearchIndex(transport, 'products');
+    await index.upsert({ ...laptop, id: 'prod/odd id' });
+    await index.remove('prod-laptop-001');
+    expect(requests[0]?.params).toMatchObject({ method: 'PUT', path: '/products/_doc/prod%2Fodd%20id' });
+    expect(requests[0]?.params.body).toMatchObject({ name: laptop.name, categoryId: 'computers' });
+    expect(requests[1]).toEqual({
+      params: { method: 'DELETE', path: '/products/_doc/prod-laptop-001' },
+      options: { ignore: [404] },
+    });
+  });
+
+  it('creates the index with its mapping only when it is missing, and takes "already exists" as done', async () => {
+    const exists = recording({ statusCode: 200, body: true });
+    await openSearchIndex(exists.transport, 'products').ensureIndex();
+    expect(exists.requests.map((r) => r.params.method)).toEqual(['HEAD']);
+
+    const missing = recording(
+      { statusCode: 404, body: false },
+      {
+        statusCode: 400,
+        body: {
+          error: { type: 'resource_already_exists_exception', reason: 'index [products/x] already exists' },
+          status: 400,
+        },
+      },
+    );
+    await openSearchIndex(missing.transport, 'products').ensureIndex();
+    expect(missing.requests[1]?.params).toEqual({ method: 'PUT', path: '/products', body: indexDefinition });
+
+    const broken = recording(
+      { statusCode: 404, body: false },
+      { statusCode: 400, body: { error: { type: 'mapper_parsing_exception', reason: 'bad mapping' }, status: 400 } },
+    );
+    await expect(openSearchIndex(broken.transport, 'products').ensureIndex()).rejects.toThrow(
+      /mapper_parsing_exception/,
+    );
+  });
+
+  it('bulk-indexes in chunks of 500 and fails on a response with item errors', async () => {
+    const ok = { statusCode: 200, body: { took: 3, errors: false, items: [] } };
+    const { transport, requests } = recording(ok, ok);
+    const documents = Array.from({ length: 501 }, (_, i) => ({ ...laptop, id: `p-${i}` }));
+    await openSearchIndex(transport, 'products').upsertMany(documents);
+    expect(requests.map((r) => r.params.bulkBody?.length)).toEqual([1000, 2]);
+    expect(requests[0]?.params.bulkBody?.[0]).toEqual({ index: { _index: 'products', _id: 'p-0' } });
+
+    const failing = recording({
+      statusCode: 200,
+      body: {
+        took: 1,
+        errors: true,
+        items: [{ index: { _id: 'p-0', status: 400, error: { type: 'strict_dynamic_mapping_exception' } } }],
+      },
+    });
+    await expect(openSearchIndex(failing.transport, 'products').upsertMany([laptop])).rejects.toThrow(
+      /strict_dynamic_mapping/,
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { SearchDocument, SearchIndex, SearchRequest } from '../../../functions/search/port';
+import { type CatalogProduct, reindex, searchProducts, syncProduct } from '../../../functions/search/service';
+
+const memoryIndex = () => {
+  const docs = new Map<string, SearchDocument>();
+  const requests: SearchRequest[] = [];
+  let recreated = 0;
+  const index: SearchIndex = {
+    ensureIndex: async () => undefined,
+    recreateIndex: async () => {
+      recreated++;
+      docs.clear();
+    },
+    upsert: async (doc) => void docs.set(doc.id, doc),
+    remove: async (id) => void docs.delete(id),
+    upsertMany: async (list) => {
+      for (const doc of list) docs.set(doc.id, doc);
+    },
+    search: async (request) => {
+      requests.push(request);
+      const all = [...docs.values()];
+      return {
+        hits: all.slice(request.offset, request.offset + request.size),
+        total: all.length,
+        facets: { category: {}, brand: {}, price: {} },
+      };
+    },
+  };
+  return { index, docs, requests, recreatedCount: () => recreated };
+};
+
+const product = (id: string, extra: Partial<CatalogProduct> = {}): CatalogProduct => ({
+  id,
+  sku: id.toUpperCase(),
+  name: id,
+  description: '',
+  priceCents: 1234,
+  currency: 'USD',
+  category: 'Audio',
+  brand: 'B',
+  images: [],
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+describe('search use cases', () => {
+  it('syncs a document with the table: live products upserted, deleted or missing ones removed', async () => {
+    const { index, docs } = memoryIndex();
+    const table = new Map([
+      ['a', product('a')],
+      ['b', product('b', { deletedAt: '2026-01-02T00:00:00.000Z' })],
+    ]);
+    const deps = { index, getProduct: async (id: string) => table.get(id) };
+    expect(await syncProduct(deps, 'a')).toBe('indexed');
+    docs.set('b', { ...product('b') });
+    expect(await syncProduct(deps, 'b')).toBe('removed');
+    expect(await syncProduct(deps, 'gone')).toBe('removed');
+    expect([...docs.keys()]).toEqual(['a']);
+  });
+
+  it('rebuilds from scratch, page by page', async () => {
+    const { index, docs, recreatedCount } = memoryIndex();
+    docs.set('stale', { ...product('stale') } as never);
+    async function* pages() {
+      yield [product('a'), product('b')];
+      yield [product('c')];
+    }
+    expect(await reindex(index, pages())).toEqual({ indexed: 3 });
+    expect(recreatedCount()).toBe(1);
+    expect([...docs.keys()].sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('answers prices in major units and pages with a cursor bound to its query', async () => {
+    const { index, docs, requests } = memoryIndex();
+    for (const id of ['a', 'b', 'c']) docs.set(id, { ...product(id) });
+    const first = await searchProducts(index, { q: 'x', sort: 'relevance', limit: 2, minPrice: 10 });
+    expect(first.items[0]).toMatchObject({ id: 'a', price: 12.34 });
+    expect(first.items[0]).not.toHaveProperty('priceCents');
+    expect(requests[0]).toMatchObject({ text: 'x', minCents: 1000, offset: 0, size: 2 });
+    const second = await searchProducts(index, {
+      q: 'x',
+      sort: 'relevance',
+      limit: 2,
+      minPrice: 10,
+      cursor: first.nextCursor ?? '',
+    });
+    expect(second.items.map((item) => item.id)).toEqual(['c']);
+    expect(second.nextCursor).toBeNull();
+    await expect(
+      searchProducts(index, { q: 'y', sort: 'relevance', limit: 2, cursor: first.nextCursor ?? '' }),
+    ).rejects.toThrow(/cursor/);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { eventEnvelope } from '../../../functions/shared/event-catalog';
+import { type DomainEvent, eventDetail, PublishError } from '../../../functions/shared/events';
+
+const line = {
+  productId: 'prod-laptop-001',
+  sku: 'LAPTOP-001',
+  name: 'Premium Ultrabook Pro 15',
+  quantity: 2,
+  unitPriceCents: 129999,
+  lineTotalCents: 259998,
+};
+const address = { name: 'Sam', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
+const ref = { orderId: 'ord_1', userId: 'usr_1' };
+
+/** The events as their publishers build them (users, orders, payments, catalog and inventory services). */
+const published: DomainEvent[] = [
+  ['users', 'UserRegistered', { userId: 'usr_1', email: 'a@example.com', firstName: 'A', lastName: 'B' }],
+  ['orders', 'OrderPlaced', { ...ref, totalCents: 259998, currency: 'USD', lines: [line] }],
+  [
+    'orders',
+    'OrderConfirmed',
+    {
+      ...ref,
+      totalCents: 259998,
+      currency: 'USD',
+      lines: [line],
+      shippingAddress: address,
+      placedAt: '2026-01-01T00:00:00.000Z',
+    },
+  ],
+  ['orders', 'OrderFailed', { ...ref, reason: 'PAYMENT_DECLINED' }],
+  [
+    'orders',
+    'OrderCancelled',
+    { ...ref, previousStatus: 'CONFIRMED', lines: [line], totalCents: 259998, currency: 'USD' },
+  ],
+  ['orders', 'OrderShipped', ref],
+  ['orders', 'OrderDelivered', ref],
+  ['payments', 'PaymentSucceeded', { paymentId: 'pay_1', ...ref, amountCents: 259998, currency: 'USD' }],
+  ['payments', 'PaymentFailed', { ...ref, amountCents: 259998, currency: 'USD', reason: 'CARD_DECLINED' }],
+  ['payments', 'PaymentRefunded', { paymentId: 'pay_1', ...ref, amountCents: 259998, currency: 'USD' }],
+  ['catalog', 'ProductChanged', { productId: 'prod-laptop-001', change: 'updated' }],
+  ['inventory', 'InventoryLow', { sku: 'LAPTOP-001', available: 3, threshold: 5 }],
+].map(([context, detailType, data]) => ({
+  context: context as string,
+  detailType: detailType as string,
+  version: 1,
+  correlationId: 'corr-1',
+  data: data as Record<string, unknown>,
+}));
+
+describe('publish() validates against the event catalog', () => {
+  it.each(published.map((event) => [event.detailType, event] as const))('accepts %s as published', (_, event) => {
+    expect(eventDetail(event)).toEqual({ version: 1, correlationId: 'corr-1', ...event.data });
+  });
+
+  it('keeps a field the catalog does not list (consumers may already read it)', () => {
+    const event = { ...(published[5] as DomainEvent), data: { ...ref, carrier: 'UPS' } };
+    expect(eventDetail(event)).toMatchObject({ carrier: 'UPS' });
+  });
+
+  it('refuses a missing or mistyped field, naming it', () => {
+    const event = { ...(published[7] as DomainEvent), data: { ...ref, amountCents: 12.5, currency: 'USD' } };
+    expect(() => eventDetail(event)).toThrow(PublishError);
+    expect(() => eventDetail(event)).toThrow(
+      /PaymentSucceeded does not match the event catalog: paymentId: .*amountCents/,
+    );
+  });
+
+  it('refuses an event the catalog does not know, or from the wrong context', () => {
+    expect(() => eventDetail({ ...(published[0] as DomainEvent), detailType: 'UserDeleted' })).toThrow(
+      'UserDeleted is not in the event catalog',
+    );
+    expect(() => eventDetail({ ...(published[0] as DomainEvent), context: 'orders' })).toThrow(
+      'UserRegistered comes from users, not orders',
+    );
+  });
+
+  it('refuses an unknown version of a detail', () => {
+    expect(() => eventDetail({ ...(published[5] as DomainEvent), version: 2 })).toThrow(/version/);
+  });
+});
+
+describe('eventEnvelope', () => {
+  const envelope = {
+    version: '0',
+    id: 'e-1',
+    'detail-type': 'OrderShipped',
+    source: 'shop.orders',
+    account: '000000000000',
+    time: '2026-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { version: 1, correlationId: 'corr-1', ...ref },
+  };
+
+  it('parses the EventBridge envelope and the detail', () => {
+    expect(eventEnvelope('OrderShipped').parse(envelope).detail.orderId).toBe('ord_1');
+  });
+
+  it('rejects another source, another detail-type or a malformed detail', () => {
+    const schema = eventEnvelope('OrderShipped');
+    expect(schema.safeParse({ ...envelope, source: 'shop.users' }).success).toBe(false);
+    expect(schema.safeParse({ ...envelope, 'detail-type': 'OrderDelivered' }).success).toBe(false);
+    expect(schema.safeParse({ ...envelope, detail: { ...envelope.detail, orderId: 42 } }).success).toBe(false);
+  });
+});
