@@ -3,7 +3,7 @@
  * CONFIRMED with 20 concurrent customers, then the AWS API calls one checkout makes, by service
  * and operation, as counted at the sandbox's endpoints.
  */
-import { benchCustomers, percentile, startBenchSandbox } from './sandbox';
+import { apiClient, benchCustomers, percentile, startBenchSandbox } from './sandbox';
 
 const CUSTOMERS = 20;
 const ORDERS_EACH = Number(process.env.BENCH_ORDERS_EACH ?? 5);
@@ -12,19 +12,7 @@ const PRODUCT = { id: 'prod-ssd-001', sku: 'SSD-001' };
 const address = { name: 'Bench', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
 
 const sandbox = await startBenchSandbox();
-const api = async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
-  const { token, json, ...rest } = init;
-  const response = await fetch(`${sandbox.url}${path}`, {
-    ...rest,
-    headers: {
-      ...(token && { Authorization: `Bearer ${token}` }),
-      ...(json !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(json !== undefined && { body: JSON.stringify(json) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-};
+const api = apiClient(sandbox.url);
 
 try {
   const admin = (

@@ -55,3 +55,21 @@ export const benchCustomers = (count: number) => createBulkCustomers(count, 'ben
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
+/** JSON over HTTP to a sandbox: a bearer token and a JSON body when given; the parsed reply. */
+export const apiClient =
+  (baseUrl: string) =>
+  async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
+    const { token, json, ...rest } = init;
+    const response = await fetch(`${baseUrl}${path}`, {
+      ...rest,
+      headers: {
+        ...(token && { Authorization: `Bearer ${token}` }),
+        ...(json !== undefined && { 'Content-Type': 'application/json' }),
+      },
+      ...(json !== undefined && { body: JSON.stringify(json) }),
+    });
+    const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: benchmark replies are read ad hoc
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
+  };

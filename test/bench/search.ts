@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { LocalSearchService } from '../../local/search/server';
-import { percentile, startBenchSandbox } from './sandbox';
+import { apiClient, percentile, startBenchSandbox } from './sandbox';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5000);
 const CREATE_CONCURRENCY = 16;
@@ -56,19 +56,7 @@ const QUERIES = [
 const pick = <T>(list: T[]): T => list[randomInt(list.length)] as T;
 
 const sandbox = await startBenchSandbox();
-const api = async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
-  const { token, json, ...rest } = init;
-  const response = await fetch(`${sandbox.url}${path}`, {
-    ...rest,
-    headers: {
-      ...(token && { Authorization: `Bearer ${token}` }),
-      ...(json !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(json !== undefined && { body: JSON.stringify(json) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-};
+const api = apiClient(sandbox.url);
 
 /** Runs `task` for 0..count-1 with at most `concurrency` at a time. */
 const pool = async (count: number, concurrency: number, task: (i: number) => Promise<void>) => {
