@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { isMoneyAmount } from '../shared/money';
+import type { ProductRecord } from './store';
 
 /** Query strings arrive as text: accept only well-formed numbers, then convert. */
 const moneyParam = z.pipe(
@@ -41,20 +42,8 @@ export const ProductId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,1
 export const ProductParams = z.object({ id: ProductId });
 export type ProductParams = z.infer<typeof ProductParams>;
 
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  price: number;
-  currency: string;
-  category: string;
-  brand: string;
-  images: string[];
-  attributes: Record<string, string | number | boolean>;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A product as the API shows it: the record's fields, with money in major units and no soft-delete mark. */
+export type Product = Omit<ProductRecord, 'priceCents' | 'deletedAt'> & { price: number };
 
 export interface Category {
   id: string;

@@ -1,3 +1,4 @@
+import type { ProductRecord } from '../catalog/store';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { fromCents, toCents } from '../shared/money';
 import { MAX_RESULT_WINDOW, type SearchDocument, type SearchIndex } from './port';
@@ -6,19 +7,20 @@ import type { SearchQuery } from './schemas';
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** A product as the catalog table holds it: the fields the index needs. */
-export interface CatalogProduct {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  category: string;
-  brand: string;
-  images: string[];
-  updatedAt: string;
-  deletedAt?: string;
-}
+export type CatalogProduct = Pick<
+  ProductRecord,
+  | 'id'
+  | 'sku'
+  | 'name'
+  | 'description'
+  | 'priceCents'
+  | 'currency'
+  | 'category'
+  | 'brand'
+  | 'images'
+  | 'updatedAt'
+  | 'deletedAt'
+>;
 
 export const toDocument = (product: CatalogProduct): SearchDocument => ({
   id: product.id,
