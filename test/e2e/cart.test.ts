@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CartView } from '../../functions/carts/schemas';
 import { rateLimits } from '../../lib/rate-limits';
+import { busEvent } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
@@ -419,26 +419,16 @@ describe('clear-cart-on-order, the OrderConfirmed consumer', () => {
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     const { handler } = await import('../../functions/carts/handlers/clear-cart-on-order');
-    const event: EventBridgeEvent<'OrderConfirmed', Record<string, unknown>> = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'OrderConfirmed',
-      source: 'shop.orders',
-      account: '000000000000',
-      time: new Date().toISOString(),
-      region: 'us-east-1',
-      resources: [],
-      detail: {
-        version: 1,
-        correlationId: randomUUID(),
-        orderId: `ord_${randomUUID()}`,
-        userId: me.user.id,
-        totalCents: 84_997,
-        currency: 'USD',
-        lines: [],
-        shippingAddress: {},
-      },
-    };
+    const event = busEvent('OrderConfirmed', 'orders', {
+      version: 1,
+      correlationId: randomUUID(),
+      orderId: `ord_${randomUUID()}`,
+      userId: me.user.id,
+      totalCents: 84_997,
+      currency: 'USD',
+      lines: [],
+      shippingAddress: {},
+    });
     await handler(event);
     expect((await getCart(me)).body.items).toEqual([]);
     await handler(event);

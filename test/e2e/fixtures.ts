@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent } from 'aws-lambda';
 import { inject } from 'vitest';
 import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
 import { call, loginAdmin } from './http';
@@ -79,3 +81,18 @@ export const eventually = async <T>(probe: () => Promise<T | undefined | false>,
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 };
+
+/** An event as EventBridge hands it to a Lambda target (time in whole seconds, as EventBridge writes it). */
+export const busEvent = <D extends string, T>(detailType: D, context: string, detail: T): EventBridgeEvent<D, T> => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': detailType,
+  source: `shop.${context}`,
+  account: '000000000000',
+  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  region: 'us-east-1',
+  resources: [],
+  detail,
+});
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually } from './fixtures';
+import { busEvent, eventually, sleep } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer } from './http';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
@@ -94,8 +94,6 @@ const inventoryLowEvents = async (sku: string) => {
   }
   return found;
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('GET /api/v1/inventory/{sku}', () => {
   it('shows sku, available and reserved of a sample SKU, to anyone', async () => {
@@ -327,24 +325,15 @@ describe('the checkout saga tasks, called as Step Functions calls them', () => {
     paymentMethod: { type: 'card', token: 'tok_visa' },
   });
 
-  const cancelledEvent = (state: ReturnType<typeof checkoutState>) => ({
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'OrderCancelled',
-    source: 'shop.orders',
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: {
+  const cancelledEvent = (state: ReturnType<typeof checkoutState>) =>
+    busEvent('OrderCancelled', 'orders', {
       version: 1,
       correlationId: state.correlationId,
       orderId: state.orderId,
       userId: state.userId,
       previousStatus: 'CONFIRMED',
       lines: state.lines,
-    },
-  });
+    });
 
   it('reserve all-or-nothing, idempotent reserve, commit, restock on cancel and a no-op release keep every total', async () => {
     const [a, b, c] = [freshSku(), freshSku(), freshSku()];

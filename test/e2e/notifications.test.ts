@@ -3,7 +3,18 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Context } from 'aws-lambda';
 import { describe, expect, inject, it } from 'vitest';
 import { sandboxAwsEnvironment } from '../support/bulk-customers';
-import { address, addToCart, admin, eventually, type OrderView, placeOrder, setStock, settled } from './fixtures';
+import {
+  address,
+  addToCart,
+  admin,
+  busEvent,
+  eventually,
+  type OrderView,
+  placeOrder,
+  setStock,
+  settled,
+  sleep,
+} from './fixtures';
 import { awsClientConfig, call, registerCustomer, type SignedIn } from './http';
 
 interface Mail {
@@ -29,8 +40,6 @@ const PRODUCT = 'prod-monitor-001';
 
 const mailTo = async (email: string) =>
   (await call<{ messages: Mail[] }>(`/_aws/ses?email=${encodeURIComponent(email)}`)).body.messages;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits for the mail whose subject matches, then a little longer, so that a second copy (a duplicate
@@ -207,17 +216,12 @@ describe('nothing lost, nothing sent twice', () => {
     const { handler } = await import('../../functions/notifications/handlers/send-notification');
     const user = await registerCustomer();
     const orderId = `ord_${randomUUID()}`;
-    const event = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'OrderShipped',
-      source: 'shop.orders',
-      account: '000000000000',
-      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: 'us-east-1',
-      resources: [],
-      detail: { version: 1, correlationId: randomUUID(), orderId, userId: user.user.id },
-    };
+    const event = busEvent('OrderShipped', 'orders', {
+      version: 1,
+      correlationId: randomUUID(),
+      orderId,
+      userId: user.user.id,
+    });
     const context = { getRemainingTimeInMillis: () => 10_000, functionName: 'test' } as unknown as Context;
     const first = await handler(structuredClone(event), context);
     const second = await handler(structuredClone(event), context);
