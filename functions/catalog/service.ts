@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import type { DomainEvent } from '../shared/events';
+import { logger } from '../shared/logger';
 import { fromCents, toCents } from '../shared/money';
 import {
   CategoryExistsError,
@@ -21,10 +22,16 @@ import type {
 import {
   type CatalogStore,
   type CategoryRecord,
+  type ChangeMark,
   categoryIdOf,
+  type ProductChange,
   type ProductRecord,
   type ProductSortField,
+  type StartKey,
+  type TransactWriteItem,
 } from './store';
+
+export type { ProductChange };
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -85,13 +92,14 @@ export const listCategories = async (store: CatalogStore): Promise<{ items: Cate
 /** What the catalog's write side needs: its store, the inventory's stock creation, the bus, a clock. */
 export interface CatalogWriteDeps {
   store: CatalogStore;
-  stock: { createStockIfAbsent(sku: string, available: number): Promise<boolean> };
+  /** The inventory's "create stock if absent", as a write the catalog adds to the product's own transaction. */
+  stock: { createStockIfAbsentItem(sku: string, available: number, now: Date): TransactWriteItem };
   publish: (...events: DomainEvent[]) => Promise<void>;
   now?: () => Date;
   newId?: () => string;
+  /** Id of a write's change mark (default: a random UUID). */
+  newMarkId?: () => string;
 }
-
-export type ProductChange = 'created' | 'updated' | 'deleted';
 
 const productChanged = (productId: string, change: ProductChange, correlationId: string): DomainEvent => ({
   context: 'catalog',
@@ -100,6 +108,31 @@ const productChanged = (productId: string, change: ProductChange, correlationId:
   correlationId,
   data: { productId, change },
 });
+
+const markOf = (
+  deps: Pick<CatalogWriteDeps, 'newMarkId'>,
+  change: ProductChange,
+  at: string,
+  correlationId: string,
+): ChangeMark => ({ id: deps.newMarkId?.() ?? randomUUID(), at, change, correlationId });
+
+/**
+ * Puts the change on the bus, then clears the mark its write left. A failed publish throws with the mark in
+ * place, for the sweeper (republishPendingChanges) to publish later. A failed clear only means the sweeper
+ * publishes the change once more, which consumers take in their stride: the call has done its work.
+ */
+const announce = async (
+  deps: Pick<CatalogWriteDeps, 'store' | 'publish'>,
+  productId: string,
+  mark: ChangeMark,
+): Promise<void> => {
+  await deps.publish(productChanged(productId, mark.change, mark.correlationId));
+  try {
+    await deps.store.clearChangeMark(productId, mark.id);
+  } catch (error) {
+    logger.warn('ProductChanged published, but its mark was not cleared', { productId, error });
+  }
+};
 
 /** The category a product is filed under, by id or name; its canonical name is what the product keeps. */
 const categoryFor = async (store: CatalogStore, category: string): Promise<CategoryRecord> => {
@@ -114,7 +147,8 @@ export const createProduct = async (
   correlationId: string,
 ): Promise<Product> => {
   const category = await categoryFor(deps.store, input.category);
-  const now = (deps.now?.() ?? new Date()).toISOString();
+  const clock = deps.now?.() ?? new Date();
+  const now = clock.toISOString();
   const record: ProductRecord = {
     id: deps.newId?.() ?? `prod-${randomUUID()}`,
     sku: input.sku,
@@ -129,10 +163,10 @@ export const createProduct = async (
     createdAt: now,
     updatedAt: now,
   };
-  await deps.store.createProduct(record);
-  // After the product: a failed SKU guard must not leave a stock record behind. Absent-only, so a retry is harmless.
-  await deps.stock.createStockIfAbsent(record.sku, 0);
-  await deps.publish(productChanged(record.id, 'created', correlationId));
+  const mark = markOf(deps, 'created', now, correlationId);
+  // One transaction: a taken SKU leaves no stock record behind; a SKU's existing stock record is kept as it is.
+  await deps.store.createProduct(record, mark, [deps.stock.createStockIfAbsentItem(record.sku, 0, clock)]);
+  await announce(deps, record.id, mark);
   return toProduct(record);
 };
 
@@ -152,15 +186,57 @@ export const updateProduct = async (
     ...(category !== undefined && { category: (await categoryFor(deps.store, category)).name }),
     updatedAt: (deps.now?.() ?? new Date()).toISOString(),
   };
-  await deps.store.replaceProduct(next, current.updatedAt);
-  await deps.publish(productChanged(id, 'updated', correlationId));
+  const mark = markOf(deps, 'updated', next.updatedAt, correlationId);
+  await deps.store.replaceProduct(next, current.updatedAt, mark);
+  await announce(deps, id, mark);
   return toProduct(next);
 };
 
 /** A soft delete: the product leaves listings and search; past orders still find it by id. Its SKU stays reserved. */
 export const deleteProduct = async (deps: CatalogWriteDeps, id: string, correlationId: string): Promise<void> => {
-  await deps.store.softDeleteProduct(id, (deps.now?.() ?? new Date()).toISOString());
-  await deps.publish(productChanged(id, 'deleted', correlationId));
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const mark = markOf(deps, 'deleted', now, correlationId);
+  await deps.store.softDeleteProduct(id, now, mark);
+  await announce(deps, id, mark);
+};
+
+/** How old a change mark must be before the sweeper publishes it: a request still running is left to finish. */
+export const CHANGE_GRACE_MS = 60_000;
+/** PutEvents takes at most 10 entries: one page of marks, one call. */
+const SWEEP_PAGE = 10;
+
+/**
+ * The outbox sweeper: publishes ProductChanged for every mark older than the grace period and clears each
+ * mark that is still the one it read. Safe to run again or alongside writes: a newer write's mark is never
+ * cleared, and a change published twice is harmless (consumers read the product afresh).
+ */
+export const republishPendingChanges = async (
+  deps: Pick<CatalogWriteDeps, 'store' | 'publish' | 'now'>,
+  { graceMs = CHANGE_GRACE_MS, maxChanges = 500 }: { graceMs?: number; maxChanges?: number } = {},
+): Promise<{ published: number; cleared: number }> => {
+  const before = new Date((deps.now?.() ?? new Date()).getTime() - graceMs).toISOString();
+  let published = 0;
+  let cleared = 0;
+  let startKey: StartKey | undefined;
+  do {
+    const page = await deps.store.pendingChanges({
+      before,
+      limit: Math.min(SWEEP_PAGE, maxChanges - published),
+      startKey,
+    });
+    if (page.items.length > 0) {
+      await deps.publish(
+        ...page.items.map(({ productId, mark }) => productChanged(productId, mark.change, mark.correlationId)),
+      );
+      published += page.items.length;
+      const results = await Promise.all(
+        page.items.map(({ productId, mark }) => deps.store.clearChangeMark(productId, mark.id)),
+      );
+      cleared += results.filter(Boolean).length;
+    }
+    startKey = page.lastKey;
+  } while (startKey && published < maxChanges);
+  return { published, cleared };
 };
 
 export const createCategory = async (

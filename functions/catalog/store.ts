@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, type TransactWriteItem } from '../shared/dynamo';
 import { CategoryNotFoundError, ProductChangedError, ProductNotFoundError, SkuTakenError } from './errors';
 
 export interface ProductRecord {
@@ -29,6 +29,29 @@ export interface ProductRecord {
   /** Set on a soft delete: hidden from browsing and search, kept for past orders. */
   deletedAt?: string;
 }
+
+export type ProductChange = 'created' | 'updated' | 'deleted';
+
+/**
+ * The transactional outbox of ProductChanged: a product write marks the item, in the same write, as having
+ * an event to publish; the mark is cleared once the event is on the bus, or republished by the sweeper.
+ */
+export interface ChangeMark {
+  /** Unique per write, so clearing one write's mark never clears a newer write's. */
+  id: string;
+  /** When the change was made (ISO 8601): the sweeper leaves marks younger than its grace period alone. */
+  at: string;
+  change: ProductChange;
+  correlationId: string;
+}
+
+export interface PendingChange {
+  productId: string;
+  mark: ChangeMark;
+}
+
+/** A write of another table for createProduct's transaction (the stock record); opaque to the catalog. */
+export type { TransactWriteItem };
 
 export interface CategoryRecord {
   id: string;
@@ -62,15 +85,28 @@ export interface CatalogStore {
   putProductIfAbsent(product: ProductRecord): Promise<boolean>;
   putCategoryIfAbsent(category: CategoryRecord): Promise<boolean>;
   getCategory(id: string): Promise<CategoryRecord | undefined>;
-  /** Writes the product with its SKU guard in one transaction; throws SkuTakenError if the SKU is in use. */
-  createProduct(product: ProductRecord): Promise<void>;
   /**
-   * Replaces a live product, only if it still has `expectedUpdatedAt`: ProductChangedError otherwise,
-   * ProductNotFoundError if it is gone or deleted.
+   * Writes the product (marked with `mark`), its SKU guard and `alsoWrite` in one transaction; throws
+   * SkuTakenError if the SKU is in use, and then nothing is written.
    */
-  replaceProduct(product: ProductRecord, expectedUpdatedAt: string): Promise<void>;
-  /** Hides a live product (deletedAt, off the listing indexes); ProductNotFoundError if absent or deleted already. */
-  softDeleteProduct(id: string, now: string): Promise<ProductRecord>;
+  createProduct(product: ProductRecord, mark: ChangeMark, alsoWrite?: TransactWriteItem[]): Promise<void>;
+  /**
+   * Replaces a live product (marked with `mark`), only if it still has `expectedUpdatedAt`: ProductChangedError
+   * otherwise, ProductNotFoundError if it is gone or deleted.
+   */
+  replaceProduct(product: ProductRecord, expectedUpdatedAt: string, mark: ChangeMark): Promise<void>;
+  /**
+   * Hides a live product (deletedAt, off the listing indexes) and marks it with `mark`; ProductNotFoundError
+   * if absent or deleted already.
+   */
+  softDeleteProduct(id: string, now: string, mark: ChangeMark): Promise<ProductRecord>;
+  /** Removes the product's change mark if it is still mark `markId`; false if it was gone or newer. */
+  clearChangeMark(productId: string, markId: string): Promise<boolean>;
+  /** Marked products whose mark was made before `before` (ISO 8601), oldest first. */
+  pendingChanges(query: { before: string; limit: number; startKey?: StartKey }): Promise<{
+    items: PendingChange[];
+    lastKey?: StartKey;
+  }>;
   /** Updates an existing category; CategoryNotFoundError if absent. */
   updateCategory(category: CategoryRecord): Promise<void>;
 }
@@ -90,6 +126,18 @@ const categoryKey = (id: string) => ({ pk: `CATEGORY#${id}`, sk: 'CATEGORY' });
 const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
 const nameKey = (name: string, id: string) => `${name.toLowerCase()}#${id}`;
 
+// The outbox index (sparse): only products with a change not yet on the bus carry these attributes.
+export const PENDING_CHANGES_INDEX = 'byPendingChange';
+const PENDING = 'PENDING';
+const markAttributes = (mark: ChangeMark) => ({
+  outboxPk: PENDING,
+  outboxAt: mark.at,
+  outboxId: mark.id,
+  outboxChange: mark.change,
+  outboxCorrelationId: mark.correlationId,
+});
+const MARK_ATTRIBUTE_NAMES = ['outboxPk', 'outboxAt', 'outboxId', 'outboxChange', 'outboxCorrelationId'];
+
 const listingIndex = ({ categoryId, sortBy }: Pick<ProductListing, 'categoryId' | 'sortBy'>) => {
   const sortAttribute = sortBy === 'price' ? 'priceCents' : 'nameKey';
   if (categoryId !== undefined) {
@@ -102,12 +150,13 @@ const listingIndex = ({ categoryId, sortBy }: Pick<ProductListing, 'categoryId' 
   return { index: sortBy === 'price' ? 'byPrice' : 'byName', partitionAttribute: 'listPk', sortAttribute };
 };
 
-const toProductItem = (product: ProductRecord) => ({
+const toProductItem = (product: ProductRecord, mark?: ChangeMark) => ({
   ...productKey(product.id),
   ...product,
   nameKey: nameKey(product.name, product.id),
   // Sparse index attributes: only live products appear in listings.
   ...(product.deletedAt === undefined && { listPk: PRODUCT_LIST, categoryKey: categoryIdOf(product.category) }),
+  ...(mark && markAttributes(mark)),
 });
 
 const categoryItem = (category: CategoryRecord) => ({
@@ -118,9 +167,21 @@ const categoryItem = (category: CategoryRecord) => ({
 });
 
 const fromProductItem = (item: Record<string, unknown>): ProductRecord => {
-  const { pk: _pk, sk: _sk, listPk: _l, categoryKey: _c, nameKey: _n, ...product } = item;
+  const { pk: _pk, sk: _sk, listPk: _l, categoryKey: _c, nameKey: _n, ...rest } = item;
+  // The outbox mark is the table's business, not the product's: a read-modify-write must not carry it along.
+  const product = Object.fromEntries(Object.entries(rest).filter(([name]) => !MARK_ATTRIBUTE_NAMES.includes(name)));
   return product as unknown as ProductRecord;
 };
+
+const fromPendingItem = (item: Record<string, unknown>): PendingChange => ({
+  productId: String(item.id),
+  mark: {
+    id: String(item.outboxId),
+    at: String(item.outboxAt),
+    change: item.outboxChange as ProductChange,
+    correlationId: String(item.outboxCorrelationId),
+  },
+});
 
 export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
   const table = () => tableName('catalog');
@@ -137,12 +198,17 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
     }
   };
 
-  const createWithGuard = (product: ProductRecord) =>
+  // The SKU guard is the second write: createProduct reads its cancellation reason at that index.
+  const createWithGuard = (product: ProductRecord, mark?: ChangeMark, alsoWrite: TransactWriteItem[] = []) =>
     client.send(
       new TransactWriteCommand({
         TransactItems: [
           {
-            Put: { TableName: table(), Item: toProductItem(product), ConditionExpression: 'attribute_not_exists(pk)' },
+            Put: {
+              TableName: table(),
+              Item: toProductItem(product, mark),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
           {
             Put: {
@@ -151,7 +217,10 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          ...alsoWrite,
         ],
+        // Unique per write: should the SDK resend a request whose answer was lost, DynamoDB applies it once.
+        ...(mark && { ClientRequestToken: mark.id }),
       }),
     );
 
@@ -258,9 +327,9 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
       }
     },
 
-    async createProduct(product) {
+    async createProduct(product, mark, alsoWrite) {
       try {
-        await createWithGuard(product);
+        await createWithGuard(product, mark, alsoWrite);
       } catch (error) {
         if (
           error instanceof TransactionCanceledException &&
@@ -272,12 +341,12 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
       }
     },
 
-    async replaceProduct(product, expectedUpdatedAt) {
+    async replaceProduct(product, expectedUpdatedAt, mark) {
       try {
         await client.send(
           new PutCommand({
             TableName: table(),
-            Item: toProductItem(product),
+            Item: toProductItem(product, mark),
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND updatedAt = :seen',
             ExpressionAttributeValues: { ':seen': expectedUpdatedAt },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -290,16 +359,20 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
       }
     },
 
-    async softDeleteProduct(id, now) {
+    async softDeleteProduct(id, now, mark) {
+      const marked = Object.entries(markAttributes(mark));
       try {
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: table(),
             Key: productKey(id),
             // Dropping the listing attributes takes the product off the sparse indexes.
-            UpdateExpression: 'SET deletedAt = :now, updatedAt = :now REMOVE listPk, categoryKey',
+            UpdateExpression: `SET deletedAt = :now, updatedAt = :now, ${marked.map(([name]) => `${name} = :${name}`).join(', ')} REMOVE listPk, categoryKey`,
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
-            ExpressionAttributeValues: { ':now': now },
+            ExpressionAttributeValues: {
+              ':now': now,
+              ...Object.fromEntries(marked.map(([name, value]) => [`:${name}`, value])),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -308,6 +381,39 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
         if (error instanceof ConditionalCheckFailedException) throw new ProductNotFoundError(id);
         throw error;
       }
+    },
+
+    async clearChangeMark(productId, markId) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: productKey(productId),
+            UpdateExpression: `REMOVE ${MARK_ATTRIBUTE_NAMES.join(', ')}`,
+            ConditionExpression: 'outboxId = :id',
+            ExpressionAttributeValues: { ':id': markId },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async pendingChanges({ before, limit, startKey }) {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: PENDING_CHANGES_INDEX,
+          KeyConditionExpression: 'outboxPk = :pending AND outboxAt < :before',
+          ExpressionAttributeValues: { ':pending': PENDING, ':before': before },
+          Limit: limit,
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      );
+      const lastKey = page.LastEvaluatedKey as StartKey | undefined;
+      return { items: (page.Items ?? []).map(fromPendingItem), ...(lastKey && { lastKey }) };
     },
 
     async getCategory(id) {

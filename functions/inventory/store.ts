@@ -16,7 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, type TransactWriteItem } from '../shared/dynamo';
 import { StockContentionError } from './errors';
 
 export interface StockRecord {
@@ -80,6 +80,33 @@ export interface InventoryStore {
 }
 
 export const stockKey = (sku: string) => ({ pk: `STOCK#${sku}`, sk: 'STOCK' });
+
+/** A new SKU's stock record: the one definition of its initial shape. */
+const initialStock = (sku: string, available: number, now: Date): StockRecord => ({
+  sku,
+  available,
+  reserved: 0,
+  sold: 0,
+  updatedAt: now.toISOString(),
+});
+
+/**
+ * "Create the SKU's stock record unless it exists", as one write of another context's transaction.
+ * Not a condition (that would cancel the whole transaction): every attribute is set only if absent,
+ * so an existing record and its counts stay exactly as they are.
+ */
+export const createStockIfAbsentItem = (sku: string, available: number, now = new Date()): TransactWriteItem => {
+  const fields = Object.entries(initialStock(sku, available, now));
+  return {
+    Update: {
+      TableName: tableName('inventory'),
+      Key: stockKey(sku),
+      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+    },
+  };
+};
 const reservationKey = (sku: string, orderId: string) => ({ pk: `STOCK#${sku}`, sk: `RES#${orderId}` });
 
 const fromStockItem = (item: Record<string, unknown>): StockRecord => ({
@@ -191,7 +218,7 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
         await client.send(
           new PutCommand({
             TableName: table(),
-            Item: { ...stockKey(sku), sku, available, reserved: 0, sold: 0, updatedAt: now.toISOString() },
+            Item: { ...stockKey(sku), ...initialStock(sku, available, now) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );

@@ -25,22 +25,18 @@ const setup = () => {
     [audio],
   );
   const events: DomainEvent[] = [];
-  const stock: string[] = [];
   let tick = 0;
   const deps: CatalogWriteDeps = {
     store,
-    stock: {
-      createStockIfAbsent: async (sku, available) => {
-        stock.push(`${sku}:${available}`);
-        return true;
-      },
-    },
+    // The item is opaque to the catalog: a recognisable stand-in shows it went into the product's transaction.
+    stock: { createStockIfAbsentItem: (sku, available) => ({ Put: { TableName: 'stock', Item: { sku, available } } }) },
     publish: async (...published) => {
       events.push(...published);
     },
     now: () => new Date(Date.UTC(2026, 1, 1, 0, 0, tick++)),
     newId: () => `p-new-${tick}`,
   };
+  const stock = () => store.alsoWritten.map((write) => `${write.Put?.Item?.sku}:${write.Put?.Item?.available}`);
   return { deps, store, events, stock };
 };
 
@@ -61,7 +57,8 @@ describe('catalog admin use cases', () => {
     const created = await createProduct(deps, input, 'corr-1');
     expect(created).toMatchObject({ sku: 'NEW-1', price: 19.99, category: 'Audio', currency: 'USD' });
     expect((await store.getProduct(created.id))?.priceCents).toBe(1999);
-    expect(stock).toEqual(['NEW-1:0']);
+    expect(stock()).toEqual(['NEW-1:0']);
+    expect(store.marks.size).toBe(0);
     expect(events).toEqual([
       {
         context: 'catalog',
@@ -79,7 +76,7 @@ describe('catalog admin use cases', () => {
       UnknownCategoryError,
     );
     await expect(createProduct(deps, { ...input, sku: 'SKU-1' }, 'c')).rejects.toBeInstanceOf(SkuTakenError);
-    expect(stock).toEqual([]);
+    expect(stock()).toEqual([]);
     expect(events).toEqual([]);
   });
 
@@ -92,7 +89,10 @@ describe('catalog admin use cases', () => {
     const current = await store.getProduct('p-1');
     if (!current) throw new Error('p-1 is gone');
     const stale = { ...current, name: 'stale' };
-    await expect(store.replaceProduct(stale, '2026-01-01T00:00:00.000Z')).rejects.toBeInstanceOf(ProductChangedError);
+    const mark = { id: 'm', at: stale.updatedAt, change: 'updated' as const, correlationId: 'c' };
+    await expect(store.replaceProduct(stale, '2026-01-01T00:00:00.000Z', mark)).rejects.toBeInstanceOf(
+      ProductChangedError,
+    );
   });
 
   it('soft-deletes: gone for reads and updates, once', async () => {

@@ -7,16 +7,23 @@ import {
 import type {
   CatalogStore,
   CategoryRecord,
+  ChangeMark,
   ProductListing,
   ProductRecord,
   StartKey,
+  TransactWriteItem,
 } from '../../../functions/catalog/store';
 import { categoryIdOf } from '../../../functions/catalog/store';
 
-/** An in-memory CatalogStore with the DynamoDB store's listing semantics (sparse indexes, exact page keys). */
+/**
+ * An in-memory CatalogStore with the DynamoDB store's listing semantics (sparse indexes, exact page keys).
+ * `marks` holds each product's pending change mark; `alsoWritten`, the other tables' writes of createProduct.
+ */
 export const memoryCatalogStore = (products: ProductRecord[] = [], categories: CategoryRecord[] = []) => {
   const byId = new Map(products.map((p) => [p.id, p]));
   const categoriesById = new Map(categories.map((c) => [c.id, c]));
+  const marks = new Map<string, ChangeMark>();
+  const alsoWritten: TransactWriteItem[] = [];
   const sortKey = (p: ProductRecord, listing: ProductListing) =>
     listing.sortBy === 'price' ? p.priceCents : `${p.name.toLowerCase()}#${p.id}`;
   const store: CatalogStore = {
@@ -58,29 +65,45 @@ export const memoryCatalogStore = (products: ProductRecord[] = [], categories: C
       return true;
     },
     getCategory: async (id) => categoriesById.get(id),
-    createProduct: async (record) => {
+    createProduct: async (record, mark, also = []) => {
       if ([...byId.values()].some((p) => p.sku === record.sku)) throw new SkuTakenError(record.sku);
       byId.set(record.id, record);
+      marks.set(record.id, mark);
+      alsoWritten.push(...also);
     },
-    replaceProduct: async (record, expectedUpdatedAt) => {
+    replaceProduct: async (record, expectedUpdatedAt, mark) => {
       const current = byId.get(record.id);
       if (!current || current.deletedAt !== undefined) throw new ProductNotFoundError(record.id);
       if (current.updatedAt !== expectedUpdatedAt) throw new ProductChangedError(record.id);
       byId.set(record.id, record);
+      marks.set(record.id, mark);
     },
-    softDeleteProduct: async (id, now) => {
+    softDeleteProduct: async (id, now, mark) => {
       const current = byId.get(id);
       if (!current || current.deletedAt !== undefined) throw new ProductNotFoundError(id);
       const deleted = { ...current, deletedAt: now, updatedAt: now };
       byId.set(id, deleted);
+      marks.set(id, mark);
       return deleted;
     },
+    clearChangeMark: async (productId, markId) => {
+      if (marks.get(productId)?.id !== markId) return false;
+      marks.delete(productId);
+      return true;
+    },
+    pendingChanges: async ({ before, limit }) => ({
+      items: [...marks]
+        .filter(([, mark]) => mark.at < before)
+        .sort(([, a], [, b]) => a.at.localeCompare(b.at))
+        .slice(0, limit)
+        .map(([productId, mark]) => ({ productId, mark })),
+    }),
     updateCategory: async (category) => {
       if (!categoriesById.has(category.id)) throw new CategoryNotFoundError(category.id);
       categoriesById.set(category.id, category);
     },
   };
-  return store;
+  return Object.assign(store, { marks, alsoWritten });
 };
 
 export const product = (overrides: Partial<ProductRecord> & { id: string }): ProductRecord => ({

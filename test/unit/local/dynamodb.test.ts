@@ -1,0 +1,43 @@
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../../lib/tables';
+import { createTableInput, createTables, localTableName } from '../../../local/dynamodb';
+import { type LocalTables, startLocalDynamo } from '../support/dynamo-local';
+
+let local: LocalTables;
+
+beforeAll(async () => {
+  local = await startLocalDynamo({ withTables: false });
+}, 60_000);
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+const indexNames = async (name: string) => {
+  const { Table } = await local.dynamo.client.send(new DescribeTableCommand({ TableName: localTableName(name) }));
+  return (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort();
+};
+
+describe('createTables', () => {
+  it('adds to a table kept from an earlier run the indexes lib/tables.ts has gained since', async () => {
+    const [newest, ...older] = [...tables.catalog.indexes].reverse();
+    if (!newest) throw new Error('the catalog table has no index');
+    await local.dynamo.client.send(
+      new CreateTableCommand(createTableInput('catalog', { ...tables.catalog, indexes: older.reverse() })),
+    );
+    expect(await indexNames('catalog')).not.toContain(newest.name);
+
+    const created = await createTables(local.dynamo.client);
+
+    expect(created).not.toContain('catalog');
+    expect(created.sort()).toEqual(
+      Object.keys(tables)
+        .filter((name) => name !== 'catalog')
+        .sort(),
+    );
+    expect(await indexNames('catalog')).toEqual(tables.catalog.indexes.map((index) => index.name).sort());
+    // Run again: nothing left to create or add.
+    expect(await createTables(local.dynamo.client)).toEqual([]);
+  });
+});
