@@ -8,6 +8,10 @@ export interface AppConfig {
   stage: Stage;
   /** Verified SES sender identity; also the From address of every email. */
   sesSender: string;
+  /**
+   * Creates the OpenSearch domain that serves GET /search (on unless set to false). Without it the stage has
+   * no search route and no indexer: a cheaper stage whose catalog is browsed through GET /products alone.
+   */
   enableOpenSearch: boolean;
   /** Browser origins allowed to call the API cross-origin; empty means same-origin only. */
   corsOrigins: string[];
@@ -35,8 +39,8 @@ const readSender = (value: unknown): string => {
 };
 
 /** The CLI passes every -c value as a string, cdk.json passes JSON: accept both spellings of a boolean. */
-const readFlag = (key: string, value: unknown): boolean => {
-  if (value === undefined || value === null || value === '') return false;
+const readFlag = (key: string, value: unknown, fallback: boolean): boolean => {
+  if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string' && ['true', 'false'].includes(value.trim().toLowerCase())) {
     return value.trim().toLowerCase() === 'true';
@@ -83,7 +87,7 @@ export const readAdminEmail = (value: unknown, sesSender: string): string => {
 export const readAppConfig = (node: Node): AppConfig => ({
   stage: readStage(node.tryGetContext('stage')),
   sesSender: readSender(node.tryGetContext('sesSender')),
-  enableOpenSearch: readFlag('enableOpenSearch', node.tryGetContext('enableOpenSearch')),
+  enableOpenSearch: readFlag('enableOpenSearch', node.tryGetContext('enableOpenSearch'), true),
   corsOrigins: readOrigins(node.tryGetContext('corsOrigins')),
 });
 

@@ -2,7 +2,6 @@ import { NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -52,8 +51,6 @@ export class StatefulStack extends NestedStack implements StatefulResources {
   readonly emailIdentity: ses.EmailIdentity;
   readonly mail: MailSender;
   readonly search?: opensearch.Domain;
-  /** The search domain's fine-grained-access-control master user (only with enableOpenSearch). */
-  readonly searchAdminRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -97,12 +94,11 @@ export class StatefulStack extends NestedStack implements StatefulResources {
     this.mail = { address: props.sesSender, identityArn: this.emailIdentity.emailIdentityArn };
 
     if (props.enableOpenSearch) {
-      // Fine-grained access control with an IAM master user: requests are SigV4-signed, no password exists.
-      // Functions get es:ESHttp* grants on their own roles when the search issue adds them.
-      this.searchAdminRole = new iam.Role(this, 'SearchAdminRole', {
-        assumedBy: new iam.AccountRootPrincipal(),
-        description: 'Master user of the product search domain (fine-grained access control)',
-      });
+      // IAM decides who may call the domain: no domain access policy and no fine-grained access control, so
+      // a SigV4-signed request passes only with an es:ESHttp* grant on the caller's own role. Each function
+      // gets exactly the calls it makes (lib/constructs/bind.ts); an operator needs such a grant for
+      // bin/reindex.ts. Fine-grained access control would add a second gate (role mappings inside the
+      // domain, kept outside CloudFormation) without protecting anything here: every document is public.
       this.search = new opensearch.Domain(this, 'Search', {
         version: opensearch.EngineVersion.OPENSEARCH_2_19,
         capacity: { dataNodes: 1, dataNodeInstanceType: 't3.small.search', multiAzWithStandbyEnabled: false },
@@ -111,7 +107,6 @@ export class StatefulStack extends NestedStack implements StatefulResources {
         nodeToNodeEncryption: true,
         enforceHttps: true,
         tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
-        fineGrainedAccessControl: { masterUserArn: this.searchAdminRole.roleArn },
         removalPolicy: keep,
       });
     }

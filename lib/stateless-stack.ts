@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { CustomResource, NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { sampleProducts } from '../functions/catalog/sample-data';
+import { indexDefinition, MAPPING_PROPERTY } from '../functions/search/index-definition';
 import { demoUsers } from '../functions/users/demo-users';
 import { type Stage, stackPrefix } from './app-config';
 import type { FunctionSpec } from './bindings';
@@ -24,6 +26,14 @@ export const sampleDataLoader: FunctionSpec = {
   handler: 'platform/handlers/seed-sample-data',
   bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite', users: 'readwrite' } },
   timeout: 120,
+};
+
+/** Creates and fills the product search index on deploy (a CloudFormation custom resource). */
+export const searchIndexSetup: FunctionSpec = {
+  handler: 'search/handlers/setup-index',
+  bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
+  timeout: 600,
+  memory: 1024,
 };
 
 /** Handlers read the allowed browser origins from it (set only when corsOrigins is). */
@@ -57,8 +67,11 @@ export class StatelessStack extends NestedStack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const routes = props.routes ?? defaultRoutes;
-    const rules = props.eventRules ?? defaultEventRules;
+    const { tables, bus, signingKey, mail, search } = props.data;
+    // Without a search domain the stage has no search route and no indexer (GET /search is then a 404).
+    const servable = (spec: FunctionSpec) => spec.bindings.search === undefined || search !== undefined;
+    const routes = (props.routes ?? defaultRoutes).filter(servable);
+    const rules = (props.eventRules ?? defaultEventRules).filter((rule) => servable(rule.target));
     const machines = props.stateMachines ?? defaultStateMachines;
     const corsOrigins = props.corsOrigins ?? [];
     checkUnique(routes);
@@ -69,7 +82,6 @@ export class StatelessStack extends NestedStack {
     // from this.stackName: a nested stack's name is only known at deploy time.
     const machineName = (spec: StateMachineSpec) => `${stackPrefix(props.stage)}-${spec.name}`;
     const checkoutSpec = machines.find((spec) => spec.name === checkout.name);
-    const { tables, bus, signingKey, mail, search } = props.data;
     const resources: BindingResources = {
       tables,
       bus,
@@ -128,30 +140,43 @@ export class StatelessStack extends NestedStack {
     for (const rule of rules) contextFor(rule.target.handler).addEventRule(rule, props.data.bus);
 
     // The sample catalog and the demo accounts exist in dev only; prod starts empty (admins via create-admin).
-    if (props.stage === 'dev') {
-      const loader = contextFor(sampleDataLoader.handler).addFunction(sampleDataLoader);
-      const provider = new cr.Provider(this, 'SampleDataProvider', {
-        onEventHandler: loader,
-        // The framework function logs like ours: its own group, a week's retention.
-        logGroup: new logs.LogGroup(this, 'SampleDataProviderLogs', {
-          retention: logs.RetentionDays.ONE_WEEK,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-      });
-      new CustomResource(this, 'SampleData', {
-        serviceToken: provider.serviceToken,
-        // A change of the sample data runs the loader again (it only adds what is missing).
-        properties: {
-          version: createHash('sha256')
-            .update(JSON.stringify([sampleProducts, demoUsers]))
-            .digest('hex'),
-        },
-      });
+    const sampleData =
+      props.stage === 'dev'
+        ? this.deployTimeTask('SampleData', contextFor(sampleDataLoader.handler).addFunction(sampleDataLoader), {
+            // A change of the sample data runs the loader again (it only adds what is missing).
+            version: digest([sampleProducts, demoUsers]),
+          })
+        : undefined;
+
+    if (search) {
+      const setup = this.deployTimeTask(
+        'SearchIndex',
+        contextFor(searchIndexSetup.handler).addFunction(searchIndexSetup),
+        // A new mapping rebuilds the index; the function's own code changes refill it.
+        { [MAPPING_PROPERTY]: digest(indexDefinition) },
+      );
+      // The dev stage's sample products are in the table before the index is filled from it.
+      if (sampleData) setup.node.addDependency(sampleData);
     }
 
     this.url = this.api.deploy().urlForPath('/');
   }
+
+  /** A custom resource that runs `fn` on every deploy that creates it or changes `properties`. */
+  private deployTimeTask(id: string, fn: lambda.IFunction, properties: Record<string, string>): CustomResource {
+    const provider = new cr.Provider(this, `${id}Provider`, {
+      onEventHandler: fn,
+      // The framework function logs like ours: its own group, a week's retention.
+      logGroup: new logs.LogGroup(this, `${id}ProviderLogs`, {
+        retention: logs.RetentionDays.ONE_WEEK,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    return new CustomResource(this, id, { serviceToken: provider.serviceToken, properties });
+  }
 }
+
+const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 const checkUnique = (routes: Route[]) => {
   const seen = new Set<string>();

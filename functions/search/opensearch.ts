@@ -1,6 +1,7 @@
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import { searchConfig } from './config';
+import { indexDefinition } from './index-definition';
 import {
   type Facets,
   PRICE_BUCKETS,
@@ -23,39 +24,6 @@ export interface SearchTransport {
     options?: { ignore?: number[] },
   ): Promise<{ statusCode: number | null; body: unknown }>;
 }
-
-/** Ids, brands and categories match exactly (case aside); names match by words, word prefixes and typos. */
-export const indexDefinition = {
-  settings: {
-    analysis: {
-      filter: { prefix_grams: { type: 'edge_ngram', min_gram: 2, max_gram: 20 } },
-      analyzer: { prefix: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'prefix_grams'] } },
-      normalizer: { lowercase_keyword: { type: 'custom', filter: ['lowercase'] } },
-    },
-  },
-  mappings: {
-    dynamic: 'strict',
-    properties: {
-      id: { type: 'keyword' },
-      sku: { type: 'keyword' },
-      name: {
-        type: 'text',
-        fields: {
-          prefix: { type: 'text', analyzer: 'prefix', search_analyzer: 'standard' },
-          exact: { type: 'keyword', normalizer: 'lowercase_keyword' },
-        },
-      },
-      description: { type: 'text' },
-      brand: { type: 'keyword', fields: { text: { type: 'text' } } },
-      category: { type: 'keyword', fields: { text: { type: 'text' } } },
-      categoryId: { type: 'keyword' },
-      priceCents: { type: 'long' },
-      currency: { type: 'keyword', index: false },
-      images: { type: 'keyword', index: false },
-      updatedAt: { type: 'date' },
-    },
-  },
-} as const;
 
 /** Same slug as the catalog's category ids, so `Audio` and `audio` filter alike. */
 export const categoryIdOf = (name: string): string =>
@@ -177,6 +145,9 @@ export class SearchBackendError extends Error {
 const failed = (what: string, response: { statusCode: number | null; body: unknown }) =>
   new SearchBackendError(`${what} failed (${response.statusCode}): ${JSON.stringify(response.body).slice(0, 500)}`);
 
+const errorType = (response: { body: unknown }): string | undefined =>
+  (response.body as { error?: { type?: string } } | undefined)?.error?.type;
+
 /** The product index in OpenSearch. */
 export const openSearchIndex = (transport: SearchTransport, index: string): SearchIndex => {
   const toDocument = (document: SearchDocument) => ({ ...document, categoryId: categoryIdOf(document.category) });
@@ -189,8 +160,7 @@ export const openSearchIndex = (transport: SearchTransport, index: string): Sear
         { method: 'PUT', path: `/${index}`, body: indexDefinition },
         { ignore: [400] },
       );
-      const type = (created.body as { error?: { type?: string } } | undefined)?.error?.type;
-      if (created.statusCode === 400 && type !== 'resource_already_exists_exception')
+      if (created.statusCode === 400 && errorType(created) !== 'resource_already_exists_exception')
         throw failed('create index', created);
     },
 
@@ -226,11 +196,15 @@ export const openSearchIndex = (transport: SearchTransport, index: string): Sear
     },
 
     async search(request: SearchRequest) {
-      const response = await transport.request({
-        method: 'POST',
-        path: `/${index}/_search`,
-        body: searchBody(request),
-      });
+      const response = await transport.request(
+        { method: 'POST', path: `/${index}/_search`, body: searchBody(request) },
+        { ignore: [404] },
+      );
+      if (response.statusCode === 404) {
+        // No index yet (a new domain before its first product): nothing matches, which is not an error.
+        if (errorType(response) === 'index_not_found_exception') return readSearchResponse({});
+        throw failed('search', response);
+      }
       return readSearchResponse(response.body);
     },
   };

@@ -83,12 +83,17 @@ export const syncProduct = async (deps: IndexerDeps, productId: string): Promise
   return 'indexed';
 };
 
-/** Rebuilds the index from the live products (pages of the catalog's listing). */
-export const reindex = async (
+/**
+ * Fills the index from the live products (pages of the catalog's listing). `recreate` drops it first (a
+ * rebuild, for a new mapping: searches find nothing until it is refilled); otherwise it is created if
+ * missing and every live product's document is written over what is there.
+ */
+export const fillIndex = async (
   index: SearchIndex,
   pages: AsyncIterable<CatalogProduct[]>,
+  { recreate }: { recreate: boolean },
 ): Promise<{ indexed: number }> => {
-  await index.recreateIndex();
+  await (recreate ? index.recreateIndex() : index.ensureIndex());
   let indexed = 0;
   for await (const page of pages) {
     await index.upsertMany(page.map(toDocument));
@@ -96,3 +101,7 @@ export const reindex = async (
   }
   return { indexed };
 };
+
+/** Rebuilds the index from the live products. */
+export const reindex = (index: SearchIndex, pages: AsyncIterable<CatalogProduct[]>) =>
+  fillIndex(index, pages, { recreate: true });

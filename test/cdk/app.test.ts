@@ -40,8 +40,9 @@ describe('app context', () => {
     expect(() => configOf({ ...valid, sesSender: 'not-an-email' })).toThrow(/"sesSender"/);
   });
 
-  it('reads enableOpenSearch as a boolean or as the string the CLI passes', () => {
-    expect(configOf(valid).enableOpenSearch).toBe(false);
+  it('reads enableOpenSearch as a boolean or as the string the CLI passes, on when absent', () => {
+    expect(configOf(valid).enableOpenSearch).toBe(true);
+    expect(configOf({ ...valid, enableOpenSearch: false }).enableOpenSearch).toBe(false);
     expect(configOf({ ...valid, enableOpenSearch: true }).enableOpenSearch).toBe(true);
     expect(configOf({ ...valid, enableOpenSearch: 'true' }).enableOpenSearch).toBe(true);
     expect(configOf({ ...valid, enableOpenSearch: 'FALSE' }).enableOpenSearch).toBe(false);
@@ -129,13 +130,14 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
     const machines = stateMachines.map((spec) => `${spec.name}StateMachineArn`);
     const tableOutputs = tableNames.map((name) => `${pascalCase(name)}TableName`);
     expect(Object.keys(dev.rootTemplate.toJSON().Outputs).sort()).toEqual(
-      ['ApiUrl', 'EventBusName', 'SigningKeySecretArn', ...tableOutputs, ...machines].sort(),
+      ['ApiUrl', 'EventBusName', 'SearchEndpoint', 'SigningKeySecretArn', ...tableOutputs, ...machines].sort(),
     );
     // bin/create-admin.ts reads the users table's name from the root stack, Shop-<stage>.
     expect(dev.rootTemplate.toJSON().Outputs.UsersTableName.Value['Fn::GetAtt'][0]).toBe(
       dev.root.getLogicalId(dev.data.nestedStackResource as never),
     );
-    expect(Object.keys(prod.rootTemplate.toJSON().Outputs)).toContain('SearchEndpoint');
+    const withoutSearch = synth({ stage: 'dev', enableOpenSearch: false });
+    expect(Object.keys(withoutSearch.rootTemplate.toJSON().Outputs)).not.toContain('SearchEndpoint');
   });
 
   it('tags the nested stacks and their resources with the project and the stage', () => {

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { actionsOf, type Json, ofType, policyStatementsOfFunction, synth } from './support';
+import { indexDefinition } from '../../functions/search/index-definition';
+import { actionsOf, type Json, ofType, policyStatementsOfFunction, routesOf, synth } from './support';
 
-const withSearch = synth({ enableOpenSearch: true, stage: 'prod' });
-const without = synth();
+const withSearch = synth({ stage: 'prod' });
+const dev = synth({ stage: 'dev' });
+const without = synth({ stage: 'dev', enableOpenSearch: false });
 
 const searchFunction = (template: Template | undefined, handler: string): [string, Json] => {
   const found = ofType(template as Template, 'AWS::Lambda::Function').find(([, fn]) =>
@@ -40,10 +43,37 @@ describe('product search in CDK', () => {
     );
   });
 
-  it('sets no endpoint and grants nothing without a domain', () => {
-    const template = without.contextTemplates.get('search');
-    const [searchId, fn] = searchFunction(template, 'search/handlers/search-products');
-    expect(fn.Properties.Environment.Variables.SEARCH_ENDPOINT).toBeUndefined();
-    expect(esStatements(template, searchId)).toEqual([]);
+  it('creates and fills the index on deploy, rebuilding it when the mapping changes', () => {
+    const [, resource] = ofType(withSearch.apiTemplate, 'AWS::CloudFormation::CustomResource').find(
+      ([id]) => id === 'SearchIndex',
+    ) ?? [undefined, undefined];
+    expect(resource?.Properties.mapping).toBe(
+      createHash('sha256').update(JSON.stringify(indexDefinition)).digest('hex'),
+    );
+    const template = withSearch.contextTemplates.get('search');
+    const [setupId, fn] = searchFunction(template, 'search/handlers/setup-index');
+    expect(fn.Properties.Environment.Variables).toHaveProperty('CATALOG_TABLE');
+    expect(JSON.stringify(fn.Properties.Environment.Variables.SEARCH_ENDPOINT)).toContain('DomainEndpoint');
+    expect(esStatements(template, setupId).flatMap(actionsOf)).toEqual(
+      expect.arrayContaining(['es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpDelete', 'es:ESHttpPost']),
+    );
+  });
+
+  it('fills the dev index only after the sample data is loaded', () => {
+    const resources = dev.apiTemplate.toJSON().Resources as Record<string, Json>;
+    expect(resources.SearchIndex.DependsOn).toContain('SampleData');
+  });
+
+  it('has no search route, indexer or index setup without a domain', () => {
+    const handlers = [...without.contextTemplates.values()]
+      .flatMap((template) => ofType(template, 'AWS::Lambda::Function'))
+      .map(([, fn]) => String(fn.Properties.Description));
+    expect(handlers.filter((description) => description.includes('search/handlers/'))).toEqual([]);
+    expect(without.contextTemplates.has('search')).toBe(false);
+    expect(routesOf(without).map((route) => route.path)).not.toContain('/api/v1/search');
+    expect(routesOf(withSearch).map((route) => route.path)).toContain('/api/v1/search');
+    expect(ofType(without.apiTemplate, 'AWS::CloudFormation::CustomResource').map(([id]) => id)).toEqual([
+      'SampleData',
+    ]);
   });
 });

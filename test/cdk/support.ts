@@ -16,7 +16,8 @@ export type Json = any;
 export const baseConfig: AppConfig = {
   stage: 'dev',
   sesSender: 'no-reply@example.com',
-  enableOpenSearch: false,
+  // As cdk.json: the search domain is on unless a stage switches it off.
+  enableOpenSearch: true,
   corsOrigins: [],
 };
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  indexDefinition,
-  openSearchIndex,
-  readSearchResponse,
-  type SearchTransport,
-} from '../../../functions/search/opensearch';
+import { indexDefinition } from '../../../functions/search/index-definition';
+import { openSearchIndex, readSearchResponse, type SearchTransport } from '../../../functions/search/opensearch';
 import type { SearchDocument, SearchRequest } from '../../../functions/search/port';
 
 /** A transport that records each request and answers with the next recorded response. */
@@ -122,6 +118,26 @@ describe('the OpenSearch adapter', () => {
     const body = requests[0]?.params.body as SentBody;
     expect(body.query).toEqual({ bool: { must: [{ match_all: {} }], filter: [] } });
     expect(body.sort).toEqual([{ priceCents: 'desc' }, { id: 'asc' }]);
+  });
+
+  it('answers an empty result while the index does not exist yet, and fails on any other 404', async () => {
+    const missingIndex = {
+      statusCode: 404,
+      body: {
+        error: { type: 'index_not_found_exception', reason: 'no such index [products]', index: 'products' },
+        status: 404,
+      },
+    };
+    const { transport, requests } = recording(missingIndex);
+    const result = await openSearchIndex(transport, 'products').search(request);
+    expect(requests[0]?.options).toEqual({ ignore: [404] });
+    expect(result.hits).toEqual([]);
+    expect(result.total).toBe(0);
+    expect(result.facets.category).toEqual({});
+    expect(Object.values(result.facets.price)).toEqual([0, 0, 0, 0, 0, 0]);
+
+    const other = recording({ statusCode: 404, body: { error: { type: 'no_such_route' } } });
+    await expect(openSearchIndex(other.transport, 'products').search(request)).rejects.toThrow(/search failed \(404\)/);
   });
 
   it('reads hits, the total and every price bucket from a recorded response', () => {
