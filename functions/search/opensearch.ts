@@ -220,7 +220,7 @@ export const defaultSearchIndex = (): SearchIndex => {
       region: searchConfig.region,
       service: 'es',
       // Imported when first needed: only the search functions pay for the provider chain.
-      getCredentials: async () => (await import('@aws-sdk/credential-providers')).fromNodeProviderChain()(),
+      getCredentials: async () => (await import('@aws-sdk/credential-provider-node')).defaultProvider()(),
     }),
     node: searchConfig.endpoint,
   });

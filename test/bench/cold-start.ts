@@ -2,7 +2,7 @@
  * Cold-start budget: every function's bundle (esbuild, minified ESM, as CDK builds it) is imported
  * in a fresh Node process, paired in the same run with a bundle of the DynamoDB client alone.
  * The budget is an import time of at most 1.1x that floor. Prints a table; exits 0 either way
- * (figures, not a flaky test).
+ * (figures, not a flaky test). BENCH_COLD_RUNS sets the runs per function, BENCH_COLD_ONLY a handler filter.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +18,8 @@ import { percentile } from './sandbox';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+/** Only the handlers whose path contains it (e.g. `search/`), to look at one context. */
+const ONLY = process.env.BENCH_COLD_ONLY ?? '';
 const BUDGET = 1.1;
 const out = mkdtempSync(path.join(tmpdir(), 'shop-cold-'));
 
@@ -31,6 +33,7 @@ const lambdaEnv = {
   MAIL_FROM: 'no-reply@example.com',
   ADMIN_EMAIL: 'ops@example.com',
   SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:key',
+  SEARCH_ENDPOINT: 'https://search-shop.us-east-1.es.amazonaws.com',
   ...Object.fromEntries(Object.values(tables).map((spec) => [spec.envVar, 'table'])),
 };
 
@@ -84,7 +87,9 @@ try {
       ...eventRules.map((r) => r.target.handler),
       ...stateMachines.flatMap((m) => Object.values(m.tasks).map((t) => t.handler)),
     ]),
-  ].sort();
+  ]
+    .filter((handler) => handler.includes(ONLY))
+    .sort();
   const rows: { handler: string; kb: number; ms: number; ratio: number }[] = [];
   const floorTimes: number[] = [];
   for (const handler of handlers) {
