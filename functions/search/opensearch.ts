@@ -108,7 +108,7 @@ interface Bucket {
 }
 
 interface SearchResponseBody {
-  hits?: { total?: number | { value: number }; hits?: { _source?: SearchDocument }[] };
+  hits?: { total?: number | { value: number }; hits?: { _source?: SearchDocument & { categoryId?: string } }[] };
   aggregations?: Record<string, { buckets?: Bucket[] | Record<string, Omit<Bucket, 'key'>> }>;
 }
 
@@ -132,7 +132,12 @@ export const readSearchResponse = (body: unknown): SearchResult => {
     price: Object.fromEntries(PRICE_BUCKETS.map((bucket) => [bucket.key, price[bucket.key] ?? 0])),
   };
   return {
-    hits: (response.hits?.hits ?? []).flatMap((hit) => (hit._source ? [hit._source] : [])),
+    // categoryId is the index's own filter field, not part of a result.
+    hits: (response.hits?.hits ?? []).flatMap(({ _source }) => {
+      if (!_source) return [];
+      const { categoryId: _, ...document } = _source;
+      return [document];
+    }),
     total: typeof total === 'number' ? total : (total?.value ?? 0),
     facets,
   };

@@ -38,6 +38,9 @@ describe('GET /api/v1/search: relevance', () => {
       price: 1299.99,
       currency: 'USD',
     });
+    expect(Object.keys(body.items[0] ?? {}).sort()).toEqual(
+      ['brand', 'category', 'currency', 'description', 'id', 'images', 'name', 'price', 'sku', 'updatedAt'].sort(),
+    );
   });
 
   it('finds the headphones by a word prefix', async () => {

@@ -144,6 +144,8 @@ describe('the OpenSearch adapter', () => {
     const result = readSearchResponse(recordedSearchResponse);
     expect(result.total).toBe(2);
     expect(result.hits.map((hit) => hit.id)).toEqual(['prod-laptop-001', 'prod-ssd-001']);
+    // The document as indexed, without the index's own categoryId field.
+    expect(result.hits[0]).toEqual(laptop);
     expect(result.facets.category).toEqual({ Computers: 2 });
     expect(result.facets.brand).toEqual({ SpeedDrive: 1, TechPro: 1 });
     expect(result.facets.price).toEqual({
