@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { detailTypes, eventCatalog } from '../functions/shared/event-catalog';
-import { eventRules } from '../lib/event-rules';
+import { eventRules, isScheduled, type PatternRule } from '../lib/event-rules';
 
 export const EVENT_DOCS_PATH = path.resolve(import.meta.dirname, '..', 'docs', 'events.md');
 
@@ -60,6 +60,7 @@ const table = (header: string[], rows: string[][]): string[] => {
 
 const subscribers = (detailType: string, source: string): string[] =>
   eventRules
+    .filter((rule): rule is PatternRule => !isScheduled(rule))
     .filter((rule) => {
       const types = rule.pattern['detail-type'];
       const sources = rule.pattern.source;

@@ -4,16 +4,38 @@ import type { FunctionSpec } from './bindings';
 /** Where every domain event comes from: `source` is `shop.<context>`. */
 export const EVENT_SOURCE_PREFIX = 'shop.';
 
-export interface EventRule {
+interface RuleBase {
   /** PascalCase; becomes the rule's construct id. */
   name: string;
   description: string;
-  /** An EventBridge event pattern, matched by EventBridge in AWS and by local/eventbridge in the sandbox. */
-  pattern: Record<string, unknown>;
   target: FunctionSpec;
 }
 
-/** The event rule table: CDK creates one rule per entry on the platform bus, the sandbox matches the same patterns. */
+/** Delivers the platform bus's events that match its pattern. */
+export interface PatternRule extends RuleBase {
+  /** An EventBridge event pattern, matched by EventBridge in AWS and by local/eventbridge in the sandbox. */
+  pattern: Record<string, unknown>;
+  schedule?: undefined;
+}
+
+/**
+ * Invokes its target on a schedule with a "Scheduled Event". EventBridge runs scheduled rules on the
+ * account's default bus only, so this one lives there, not on the platform bus.
+ */
+export interface ScheduledRule extends RuleBase {
+  /** An EventBridge schedule expression: `rate(1 minute)`, `rate(5 minutes)`, `rate(1 hour)`... */
+  schedule: string;
+  pattern?: undefined;
+}
+
+export type EventRule = PatternRule | ScheduledRule;
+
+export const isScheduled = (rule: EventRule): rule is ScheduledRule => rule.schedule !== undefined;
+
+/**
+ * The event rule table: CDK creates one rule per entry (pattern rules on the platform bus, scheduled rules on
+ * the default bus), the sandbox matches the same patterns and runs the same schedules.
+ */
 export const eventRules: EventRule[] = [
   {
     name: 'EventJournal',
@@ -51,6 +73,17 @@ export const eventRules: EventRule[] = [
     target: {
       handler: 'search/handlers/index-product',
       bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
+    },
+  },
+  {
+    name: 'RepublishPendingProductChanges',
+    description:
+      'Publishes the ProductChanged events that catalog writes left pending (their outbox marks), once a minute',
+    schedule: 'rate(1 minute)',
+    target: {
+      handler: 'catalog/handlers/republish-product-changes',
+      bindings: { tables: { catalog: 'readwrite' }, events: true },
+      timeout: 60,
     },
   },
   {

@@ -33,6 +33,8 @@ export interface SandboxOptions {
    * appear as many clients (per-IP rate limits); off by default so a local caller cannot choose its IP.
    */
   trustForwardedFor?: boolean;
+  /** Runs every scheduled rule at this interval instead of its own rate (tests); unset, each rule's rate. */
+  scheduleIntervalSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -127,7 +129,13 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   };
   try {
     const secret = signingKeySecret(dataDir, REGION, ACCOUNT_ID);
-    const eventBridge = new EventBridgeService({ busName: BUS_NAME, region: REGION, accountId: ACCOUNT_ID, invoke });
+    const eventBridge = new EventBridgeService({
+      busName: BUS_NAME,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      invoke,
+      ...(options.scheduleIntervalSeconds && { scheduleIntervalMs: options.scheduleIntervalSeconds * 1000 }),
+    });
     const stepFunctions = new StepFunctionsService({
       region: REGION,
       accountId: ACCOUNT_ID,
@@ -223,6 +231,8 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     await indexCatalog();
     calls.reset();
     ready = true;
+    // Scheduled targets read the tables and the environment: only now can they run.
+    eventBridge.startSchedules();
     return { url, port, dataDir, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -8,6 +8,9 @@ const reset = process.argv.includes('--reset');
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
 const quiet = process.env.SANDBOX_QUIET === '1';
+// Runs scheduled rules every N seconds instead of at their own rate (tests that cannot wait a minute).
+const scheduleSeconds = Number(process.env.SANDBOX_SCHEDULE_SECONDS);
+const scheduleIntervalSeconds = scheduleSeconds > 0 ? scheduleSeconds : undefined;
 
 let sandbox: Sandbox | undefined;
 let stopping = false;
@@ -40,6 +43,7 @@ try {
     dataDir,
     reset,
     trustForwardedFor: process.env.SANDBOX_TRUST_FORWARDED_FOR === '1',
+    scheduleIntervalSeconds,
     log: quiet ? () => undefined : (line) => console.log(line),
   });
 } catch (error) {

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
 import type { FunctionSpec } from '../bindings';
-import type { EventRule } from '../event-rules';
+import { type EventRule, isScheduled } from '../event-rules';
 import type { Route } from '../routes';
 import { type BindingResources, bind } from './bind';
 import { functionIdOf, pascalCase } from './naming';
@@ -63,8 +63,9 @@ export class BoundedContext extends NestedStack {
   }
 
   /**
-   * A rule on the bus delivering to the target's own function. Events the rule cannot deliver, and
-   * events the function still fails on after Lambda's retries, land in one dead-letter queue.
+   * A rule delivering to the target's own function: on `bus` for a pattern rule, on the account's default
+   * bus for a scheduled one (the only bus EventBridge runs schedules on). Events the rule cannot deliver,
+   * and events the function still fails on after Lambda's retries, land in one dead-letter queue.
    */
   addEventRule(
     spec: EventRule,
@@ -77,9 +78,10 @@ export class BoundedContext extends NestedStack {
     });
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(deadLetters) });
     const rule = new events.Rule(this, pascalCase(spec.name), {
-      eventBus: bus,
       description: spec.description,
-      eventPattern: spec.pattern as events.EventPattern,
+      ...(isScheduled(spec)
+        ? { schedule: events.Schedule.expression(spec.schedule) }
+        : { eventBus: bus, eventPattern: spec.pattern as events.EventPattern }),
       targets: [
         new targets.LambdaFunction(fn, {
           retryAttempts: EVENT_TARGET_RETRY_ATTEMPTS,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type EventRule, eventRules } from '../../lib/event-rules';
+import { type EventRule, eventRules, isScheduled, type PatternRule, type ScheduledRule } from '../../lib/event-rules';
 import { type AwsRequest, type AwsResponse, type AwsService, jsonError, jsonOk } from '../aws-service';
 import { invoke as invokeLocal } from '../lambda';
 import { compilePattern } from './pattern';
+import { rateIntervalMs } from './schedule';
 
 /** The event as EventBridge delivers it to a Lambda target. */
 export interface BusEvent {
@@ -41,6 +42,11 @@ export interface EventBridgeServiceOptions {
   retry?: RetryOptions;
   /** Where failed attempts are reported (default console.warn). */
   log?: (message: string) => void;
+  /**
+   * Runs every scheduled rule at this interval instead of its own rate (SANDBOX_SCHEDULE_SECONDS), so a
+   * test need not wait a minute.
+   */
+  scheduleIntervalMs?: number;
 }
 
 export interface DeadLetter {
@@ -63,6 +69,8 @@ export interface EventBridgeStats {
   deliveriesFailed: number;
   /** Failed attempts that were scheduled again. */
   retries: number;
+  /** Runs of scheduled rules started (each one delivery, counted with the others above). */
+  scheduledRuns: number;
   /** Deliveries not finished yet (running or waiting for a retry). */
   pending: number;
   deadLetters: number;
@@ -75,8 +83,13 @@ interface FailedEntry {
 type ResultEntry = { EventId: string } | FailedEntry;
 
 interface CompiledRule {
-  rule: EventRule;
+  rule: PatternRule;
   matches: (event: unknown) => boolean;
+}
+
+interface Schedule {
+  rule: ScheduledRule;
+  intervalMs: number;
 }
 
 /** PutEvents' limit on the summed size of a request's entries. */
@@ -119,7 +132,8 @@ const validationError = (message: string): AwsResponse => jsonError(400, 'Valida
 
 /**
  * EventBridge for the sandbox: PutEvents on one custom bus, matched against the event rule table and
- * delivered to the rules' handlers after the response, with retries and a dead-letter list.
+ * delivered to the rules' handlers after the response, with retries and a dead-letter list; and the
+ * table's scheduled rules, run on timers once startSchedules() is called.
  */
 export class EventBridgeService implements AwsService {
   readonly signingName = 'events';
@@ -129,6 +143,7 @@ export class EventBridgeService implements AwsService {
   private readonly region: string;
   private readonly accountId: string;
   private readonly rules: CompiledRule[];
+  private readonly schedules: Schedule[];
   private readonly invoke: Invoke;
   private readonly retry: Required<RetryOptions>;
   private readonly log: (message: string) => void;
@@ -137,6 +152,8 @@ export class EventBridgeService implements AwsService {
   private stopped = false;
   private pending = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly scheduleTimers = new Set<NodeJS.Timeout>();
+  private schedulesStarted = false;
   private waiters: (() => void)[] = [];
   private readonly dead: DeadLetter[] = [];
   private readonly counters = {
@@ -145,6 +162,7 @@ export class EventBridgeService implements AwsService {
     deliveriesSucceeded: 0,
     deliveriesFailed: 0,
     retries: 0,
+    scheduledRuns: 0,
   };
 
   constructor(options: EventBridgeServiceOptions) {
@@ -159,17 +177,27 @@ export class EventBridgeService implements AwsService {
       baseDelayMs: options.retry?.baseDelayMs ?? 1000,
       maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
     };
-    // Compiling validates: a bad pattern in the rule table stops the sandbox at start, not at the first event.
+    // Compiling validates: a bad pattern or schedule in the rule table stops the sandbox at start, not later.
     const names = new Set<string>();
-    this.rules = (options.rules ?? eventRules).map((rule) => {
+    const rules = options.rules ?? eventRules;
+    const checked = <T>(rule: EventRule, compile: () => T): T => {
       if (names.has(rule.name)) throw new Error(`Event rule ${rule.name} is defined twice`);
       names.add(rule.name);
       try {
-        return { rule, matches: compilePattern(rule.pattern) };
+        return compile();
       } catch (error) {
         throw new Error(`Event rule ${rule.name}: ${(error as Error).message}`, { cause: error });
       }
-    });
+    };
+    this.rules = rules
+      .filter((rule): rule is PatternRule => !isScheduled(rule))
+      .map((rule) => checked(rule, () => ({ rule, matches: compilePattern(rule.pattern) })));
+    this.schedules = rules.filter(isScheduled).map((rule) =>
+      checked(rule, () => {
+        const intervalMs = rateIntervalMs(rule.schedule);
+        return { rule, intervalMs: options.scheduleIntervalMs ?? intervalMs };
+      }),
+    );
   }
 
   async handle(request: AwsRequest): Promise<AwsResponse> {
@@ -201,9 +229,22 @@ export class EventBridgeService implements AwsService {
     return !this.stopped;
   }
 
-  /** Cancels deliveries waiting for their first attempt or a retry; attempts already running finish. */
+  /**
+   * Starts running the scheduled rules, each first one interval from now, then one interval after the start
+   * of its previous run, but never while that run (retries included) is still going. Called once the
+   * targets can run (tables created); the timers do not keep the process alive.
+   */
+  startSchedules(): void {
+    if (this.schedulesStarted || this.stopped) return;
+    this.schedulesStarted = true;
+    for (const schedule of this.schedules) this.runScheduleIn(schedule, schedule.intervalMs);
+  }
+
+  /** Cancels scheduled runs and deliveries waiting for their first attempt or a retry; attempts already running finish. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const timer of this.scheduleTimers) clearTimeout(timer);
+    this.scheduleTimers.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.pending -= this.timers.size;
     this.timers.clear();
@@ -303,14 +344,20 @@ export class EventBridgeService implements AwsService {
     };
   }
 
-  private deliver(rule: EventRule, event: BusEvent): void {
+  /** Delivers with retries; the promise resolves once the event is delivered or dead-lettered. */
+  private deliver(rule: EventRule, event: BusEvent): Promise<void> {
     this.pending++;
+    let resolve = () => {};
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
     const attempt = async (attempts: number): Promise<void> => {
       try {
         // Each target gets its own copy, as in AWS: a handler that mutates its event affects no other.
         await this.invoke(rule.target.handler, structuredClone(event), rule.target.timeout);
         this.counters.deliveriesSucceeded++;
         this.settle(1);
+        resolve();
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (attempts >= this.retry.attempts || this.stopped) {
@@ -325,6 +372,7 @@ export class EventBridgeService implements AwsService {
           this.counters.deliveriesFailed++;
           this.log(`[events] ${rule.name}: event ${event.id} dead-lettered after ${attempts} attempt(s): ${message}`);
           this.settle(1);
+          resolve();
           return;
         }
         const delay = Math.min(this.retry.baseDelayMs * 2 ** (attempts - 1), this.retry.maxDelayMs);
@@ -337,6 +385,38 @@ export class EventBridgeService implements AwsService {
     };
     // A timer, not a direct call: the PutEvents response goes out before any handler runs.
     this.schedule(() => attempt(1), 0);
+    return promise;
+  }
+
+  private runScheduleIn(schedule: Schedule, delayMs: number): void {
+    const timer = setTimeout(async () => {
+      this.scheduleTimers.delete(timer);
+      if (this.stopped) return;
+      const started = Date.now();
+      this.counters.scheduledRuns++;
+      await this.deliver(schedule.rule, this.scheduledEvent(schedule.rule));
+      if (this.stopped) return;
+      this.runScheduleIn(schedule, Math.max(0, schedule.intervalMs - (Date.now() - started)));
+    }, delayMs);
+    // A schedule alone must not keep the sandbox (or a test process) running.
+    timer.unref();
+    this.scheduleTimers.add(timer);
+  }
+
+  /** What EventBridge sends a scheduled rule's target. */
+  private scheduledEvent(rule: ScheduledRule): BusEvent {
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.accountId,
+      time: isoSeconds(new Date()),
+      region: this.region,
+      // Scheduled rules live on the default bus, whose rule ARNs carry no bus name.
+      resources: [`arn:aws:events:${this.region}:${this.accountId}:rule/${rule.name}`],
+      detail: {},
+    };
   }
 
   private schedule(run: () => Promise<void>, delayMs: number): void {

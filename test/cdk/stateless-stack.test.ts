@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TARGET_MAX_EVENT_AGE, EVENT_TARGET_RETRY_ATTEMPTS } from '../../lib/constructs/bounded-context';
 import { placeholdersOf } from '../../lib/constructs/workflow';
-import { eventRules } from '../../lib/event-rules';
+import { eventRules, isScheduled } from '../../lib/event-rules';
 import { authorizer, routes } from '../../lib/routes';
 import { stateMachines } from '../../lib/state-machines';
 import { tables } from '../../lib/tables';
@@ -325,7 +325,7 @@ describe('functions', () => {
 
 describe('event rules', () => {
   it.each(eventRules.map((rule) => [rule.name, rule] as const))(
-    'deliver %s from the custom bus to its own function, with retries and a dead-letter queue',
+    'deliver %s to its own function (pattern rules from the custom bus, schedules from the default bus), with retries and a dead-letter queue',
     (_, spec) => {
       const template = real.contextTemplates.get(spec.target.handler.split('/')[0] as string);
       if (!template) throw new Error('context stack missing');
@@ -334,8 +334,16 @@ describe('event rules', () => {
       );
       expect(rules).toHaveLength(1);
       const [, rule] = rules[0] ?? [];
-      expect(rule.Properties.EventPattern).toEqual(spec.pattern);
-      expect(JSON.stringify(rule.Properties.EventBusName)).toContain('Bus');
+      if (isScheduled(spec)) {
+        expect(rule.Properties.ScheduleExpression).toBe(spec.schedule);
+        expect(rule.Properties.EventPattern).toBeUndefined();
+        // No EventBusName: the default bus, the only one EventBridge runs schedules on.
+        expect(rule.Properties.EventBusName).toBeUndefined();
+      } else {
+        expect(rule.Properties.EventPattern).toEqual(spec.pattern);
+        expect(rule.Properties.ScheduleExpression).toBeUndefined();
+        expect(JSON.stringify(rule.Properties.EventBusName)).toContain('Bus');
+      }
       const [target] = rule.Properties.Targets;
       expect(target.RetryPolicy).toEqual({
         MaximumRetryAttempts: EVENT_TARGET_RETRY_ATTEMPTS,
