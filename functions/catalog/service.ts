@@ -97,8 +97,6 @@ export interface CatalogWriteDeps {
   publish: (...events: DomainEvent[]) => Promise<void>;
   now?: () => Date;
   newId?: () => string;
-  /** Id of a write's change mark (default: a random UUID). */
-  newMarkId?: () => string;
 }
 
 const productChanged = (productId: string, change: ProductChange, correlationId: string): DomainEvent => ({
@@ -109,12 +107,12 @@ const productChanged = (productId: string, change: ProductChange, correlationId:
   data: { productId, change },
 });
 
-const markOf = (
-  deps: Pick<CatalogWriteDeps, 'newMarkId'>,
-  change: ProductChange,
-  at: string,
-  correlationId: string,
-): ChangeMark => ({ id: deps.newMarkId?.() ?? randomUUID(), at, change, correlationId });
+const markOf = (change: ProductChange, at: string, correlationId: string): ChangeMark => ({
+  id: randomUUID(),
+  at,
+  change,
+  correlationId,
+});
 
 /**
  * Puts the change on the bus, then clears the mark its write left. A failed publish throws with the mark in
@@ -163,7 +161,7 @@ export const createProduct = async (
     createdAt: now,
     updatedAt: now,
   };
-  const mark = markOf(deps, 'created', now, correlationId);
+  const mark = markOf('created', now, correlationId);
   // One transaction: a taken SKU leaves no stock record behind; a SKU's existing stock record is kept as it is.
   await deps.store.createProduct(record, mark, [deps.stock.createStockIfAbsentItem(record.sku, 0, clock)]);
   await announce(deps, record.id, mark);
@@ -186,7 +184,7 @@ export const updateProduct = async (
     ...(category !== undefined && { category: (await categoryFor(deps.store, category)).name }),
     updatedAt: (deps.now?.() ?? new Date()).toISOString(),
   };
-  const mark = markOf(deps, 'updated', next.updatedAt, correlationId);
+  const mark = markOf('updated', next.updatedAt, correlationId);
   await deps.store.replaceProduct(next, current.updatedAt, mark);
   await announce(deps, id, mark);
   return toProduct(next);
@@ -195,7 +193,7 @@ export const updateProduct = async (
 /** A soft delete: the product leaves listings and search; past orders still find it by id. Its SKU stays reserved. */
 export const deleteProduct = async (deps: CatalogWriteDeps, id: string, correlationId: string): Promise<void> => {
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const mark = markOf(deps, 'deleted', now, correlationId);
+  const mark = markOf('deleted', now, correlationId);
   await deps.store.softDeleteProduct(id, now, mark);
   await announce(deps, id, mark);
 };

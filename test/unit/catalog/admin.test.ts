@@ -80,6 +80,17 @@ describe('catalog admin use cases', () => {
     expect(events).toEqual([]);
   });
 
+  it('answers a write whose event is published even if its mark cannot be cleared (the sweeper sends it again)', async () => {
+    const { deps, store, events } = setup();
+    store.clearChangeMark = async () => {
+      throw new Error('DynamoDB is throttling');
+    };
+    const updated = await updateProduct(deps, 'p-1', { price: 7 }, 'c');
+    expect(updated.price).toBe(7);
+    expect(events.map((e) => e.data)).toEqual([{ productId: 'p-1', change: 'updated' }]);
+    expect(store.marks.get('p-1')).toMatchObject({ change: 'updated', correlationId: 'c' });
+  });
+
   it('updates given fields only, against the version it read', async () => {
     const { deps, store, events } = setup();
     const updated = await updateProduct(deps, 'p-1', { price: 5 }, 'c');
