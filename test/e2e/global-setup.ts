@@ -57,6 +57,8 @@ export default async function setup(project: TestProject) {
       SANDBOX_PARENT_PID: String(process.pid),
       // Each test client can then present its own IP, so per-IP limits apply per test, at production numbers.
       SANDBOX_TRUST_FORWARDED_FOR: '1',
+      // Scheduled rules (the outbox sweeper) every 2 s, not at their minute-long rates.
+      SANDBOX_SCHEDULE_SECONDS: '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
