@@ -127,7 +127,7 @@ const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
 const nameKey = (name: string, id: string) => `${name.toLowerCase()}#${id}`;
 
 // The outbox index (sparse): only products with a change not yet on the bus carry these attributes.
-export const PENDING_CHANGES_INDEX = 'byPendingChange';
+const PENDING_CHANGES_INDEX = 'byPendingChange';
 const PENDING = 'PENDING';
 const markAttributes = (mark: ChangeMark) => ({
   outboxPk: PENDING,
