@@ -152,7 +152,7 @@ export class StatelessStack extends NestedStack {
       const setup = this.deployTimeTask(
         'SearchIndex',
         contextFor(searchIndexSetup.handler).addFunction(searchIndexSetup),
-        // A new mapping rebuilds the index; the function's own code changes refill it.
+        // Runs when the stack creates it, and again (a rebuild) when the index definition changes.
         { [MAPPING_PROPERTY]: digest(indexDefinition) },
       );
       // The dev stage's sample products are in the table before the index is filled from it.
