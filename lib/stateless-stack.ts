@@ -140,11 +140,12 @@ export class StatelessStack extends NestedStack {
     for (const rule of rules) contextFor(rule.target.handler).addEventRule(rule, props.data.bus);
 
     // The sample catalog and the demo accounts exist in dev only; prod starts empty (admins via create-admin).
+    const sampleVersion = digest([sampleProducts, demoUsers]);
     const sampleData =
       props.stage === 'dev'
         ? this.deployTimeTask('SampleData', contextFor(sampleDataLoader.handler).addFunction(sampleDataLoader), {
             // A change of the sample data runs the loader again (it only adds what is missing).
-            version: digest([sampleProducts, demoUsers]),
+            version: sampleVersion,
           })
         : undefined;
 
@@ -152,8 +153,9 @@ export class StatelessStack extends NestedStack {
       const setup = this.deployTimeTask(
         'SearchIndex',
         contextFor(searchIndexSetup.handler).addFunction(searchIndexSetup),
-        // Runs when the stack creates it, and again (a rebuild) when the index definition changes.
-        { [MAPPING_PROPERTY]: digest(indexDefinition) },
+        // Runs when the stack creates it; again when the index definition changes (a rebuild) or, in dev, the
+        // sample data does (a refill: the loader writes to the table without ProductChanged).
+        { [MAPPING_PROPERTY]: digest(indexDefinition), ...(sampleData && { sampleData: sampleVersion }) },
       );
       // The dev stage's sample products are in the table before the index is filled from it.
       if (sampleData) setup.node.addDependency(sampleData);

@@ -59,9 +59,12 @@ describe('product search in CDK', () => {
     );
   });
 
-  it('fills the dev index only after the sample data is loaded', () => {
+  it('fills the dev index after the sample data is loaded, and again whenever the sample data changes', () => {
     const resources = dev.apiTemplate.toJSON().Resources as Record<string, Json>;
     expect(resources.SearchIndex.DependsOn).toContain('SampleData');
+    expect(resources.SearchIndex.Properties.sampleData).toBe(resources.SampleData.Properties.version);
+    const prodIndex = (withSearch.apiTemplate.toJSON().Resources as Record<string, Json>).SearchIndex;
+    expect(prodIndex.Properties).not.toHaveProperty('sampleData');
   });
 
   it('has no search route, indexer or index setup without a domain', () => {
