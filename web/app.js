@@ -95,6 +95,106 @@ const listPage = async (params) => {
   await load();
 };
 
+/** The price facet's keys (`100-250`, `1000+`) as the filters they stand for. */
+const priceRange = (key) => {
+  const [min, max] = key.replace('+', '').split('-');
+  return { minPrice: min, maxPrice: max };
+};
+
+const priceLabel = (key) => {
+  const { minPrice, maxPrice } = priceRange(key);
+  const whole = (amount) => money(Number(amount), 'USD').replace(/\.00$/, '');
+  return maxPrice ? `${whole(minPrice)} – ${whole(maxPrice)}` : `${whole(minPrice)} and up`;
+};
+
+const facetList = (title, counts, params, apply, label = (key) => key) => {
+  const entries = Object.entries(counts).filter(([, count]) => count > 0);
+  if (entries.length === 0) return null;
+  const list = el('ul');
+  for (const [key, count] of entries) {
+    const next = new URLSearchParams(params);
+    apply(next, key);
+    next.delete('cursor');
+    const active = next.toString() === params.toString();
+    list.append(
+      el(
+        'li',
+        {},
+        el('a', { href: `#/search?${next}`, textContent: label(key), className: active ? 'active' : '' }),
+        el('span', { className: 'muted', textContent: ` ${count}` }),
+      ),
+    );
+  }
+  return el('section', {}, el('h2', { textContent: title }), list);
+};
+
+const searchPage = async (params) => {
+  const q = params.get('q') ?? '';
+  document.querySelector('#search input').value = q;
+  const grid = el('ul', { className: 'grid' });
+  const more = el('button', { type: 'button', textContent: 'Load more', hidden: true });
+  const summary = el('p', { className: 'muted' });
+  const facets = el('aside', { className: 'facets', 'aria-label': 'Refine' });
+  const sort = el('select', { name: 'sort', 'aria-label': 'Sort' });
+  for (const [value, text] of [
+    ['relevance', 'Best match'],
+    ['price', 'Price low–high'],
+    ['-price', 'Price high–low'],
+    ['name', 'Name A–Z'],
+    ['newest', 'Newest'],
+  ]) {
+    sort.append(el('option', { value, textContent: text, selected: (params.get('sort') ?? 'relevance') === value }));
+  }
+  sort.addEventListener('change', () => {
+    const next = new URLSearchParams(params);
+    next.set('sort', sort.value);
+    location.hash = `#/search?${next}`;
+  });
+  const filtered = ['category', 'brand', 'minPrice', 'maxPrice'].some((key) => params.has(key));
+  const clear = filtered
+    ? el('a', { href: `#/search?${new URLSearchParams({ q })}`, textContent: 'Clear filters' })
+    : null;
+  view.replaceChildren(
+    el('h1', { textContent: q ? `Results for “${q}”` : 'All products' }),
+    el('div', { className: 'toolbar' }, summary, clear, sort),
+    el('div', { className: 'search-layout' }, facets, el('div', {}, grid, more)),
+  );
+  let cursor = null;
+  const load = async () => {
+    const query = new URLSearchParams(params);
+    query.set('limit', '12');
+    if (cursor) query.set('cursor', cursor);
+    const page = await getJson(`/search?${query}`);
+    if (!cursor) {
+      summary.textContent = `${page.total} ${page.total === 1 ? 'product' : 'products'}`;
+      facets.replaceChildren(
+        ...[
+          facetList('Category', page.facets.category, params, (next, key) => next.set('category', key)),
+          facetList('Brand', page.facets.brand, params, (next, key) => next.set('brand', key)),
+          facetList(
+            'Price',
+            page.facets.price,
+            params,
+            (next, key) => {
+              const { minPrice, maxPrice } = priceRange(key);
+              next.set('minPrice', minPrice);
+              if (maxPrice) next.set('maxPrice', maxPrice);
+              else next.delete('maxPrice');
+            },
+            priceLabel,
+          ),
+        ].filter(Boolean),
+      );
+    }
+    grid.append(...page.items.map(productCard));
+    if (grid.children.length === 0) grid.replaceWith(el('p', { textContent: 'Nothing matches your search.' }));
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+  };
+  more.addEventListener('click', () => load().catch(showError));
+  await load();
+};
+
 const productPage = async (id) => {
   const p = await getJson(`/products/${encodeURIComponent(id)}`);
   const attributes = el('dl');
@@ -136,9 +236,10 @@ const categoriesNav = async () => {
   );
 };
 
-const markCategory = (params) => {
+/** Marks the nav link of the category listed (null: all products; undefined: no listing, nothing marked). */
+const markCategory = (category) => {
   for (const link of document.querySelectorAll('#categories a')) {
-    const current = (link.dataset.category ?? null) === (params.get('category') ?? null);
+    const current = (link.dataset.category ?? null) === category;
     if (current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -148,15 +249,21 @@ const route = async () => {
   const hash = location.hash.slice(1) || '/';
   const [path, query = ''] = hash.split('?');
   const params = new URLSearchParams(query);
-  markCategory(params);
+  markCategory(path === '/' ? (params.get('category') ?? null) : undefined);
   const product = /^\/products\/([^/]+)$/.exec(path);
   try {
     if (product) await productPage(decodeURIComponent(product[1]));
+    else if (path === '/search') await searchPage(params);
     else await listPage(params);
   } catch (error) {
     showError(error);
   }
 };
 
+document.getElementById('search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const q = String(new FormData(event.currentTarget).get('q') ?? '').trim();
+  location.hash = `#/search?${new URLSearchParams({ q })}`;
+});
 window.addEventListener('hashchange', route);
 categoriesNav().then(route).catch(showError);
