@@ -49,6 +49,7 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
   new CfnOutput(root, 'ApiUrl', { value: api.url });
   new CfnOutput(root, 'EventBusName', { value: data.bus.eventBusName });
   new CfnOutput(root, 'SigningKeySecretArn', { value: data.signingKey.secretArn });
+  new CfnOutput(root, 'AlarmTopicArn', { value: api.alarms.topicArn });
   // `UsersTableName` is how bin/create-admin.ts finds the users table of a deployed stage.
   for (const name of tableNames) {
     new CfnOutput(root, `${pascalCase(name)}TableName`, { value: data.tables[name].tableName });

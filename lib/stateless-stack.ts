@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { CustomResource, NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { sampleProducts } from '../functions/catalog/sample-data';
 import { indexDefinition, MAPPING_PROPERTY } from '../functions/search/index-definition';
 import { demoUsers } from '../functions/users/demo-users';
-import { type Stage, stackPrefix } from './app-config';
+import { readAdminEmail, type Stage, stackPrefix } from './app-config';
 import type { FunctionSpec } from './bindings';
 import { type BindingResources, bind } from './constructs/bind';
 import { BoundedContext } from './constructs/bounded-context';
@@ -64,6 +66,8 @@ export class StatelessStack extends NestedStack {
   readonly contexts = new Map<string, BoundedContext>();
   readonly workflows = new Map<string, Workflow>();
   readonly authorizerFunction?: ServiceFunction;
+  /** Where every alarm goes: mailed to the adminEmail context's address (it confirms the subscription once). */
+  readonly alarms: sns.Topic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -90,11 +94,21 @@ export class StatelessStack extends NestedStack {
       ...(search && { search }),
       checkout: checkoutSpec && sfn.StateMachine.fromStateMachineName(this, 'CheckoutRef', machineName(checkoutSpec)),
     };
+    // Not encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and an alarm says nothing secret.
+    this.alarms = new sns.Topic(this, 'Alarms', { displayName: `Shop ${props.stage} alarms` });
+    this.alarms.addSubscription(
+      new subscriptions.EmailSubscription(readAdminEmail(this.node.tryGetContext('adminEmail'), mail.address)),
+    );
     const contextFor = (handler: string): BoundedContext => {
       const context = contextOf(handler);
       let construct = this.contexts.get(context);
       if (!construct) {
-        construct = new BoundedContext(this, pascalCase(context), { context, stage: props.stage, resources });
+        construct = new BoundedContext(this, pascalCase(context), {
+          context,
+          stage: props.stage,
+          resources,
+          alarms: this.alarms,
+        });
         this.contexts.set(context, construct);
       }
       return construct;

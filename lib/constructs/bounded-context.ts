@@ -1,9 +1,11 @@
 import { Duration, NestedStack, type NestedStackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
@@ -24,6 +26,8 @@ export interface BoundedContextProps extends NestedStackProps {
   context: string;
   stage: Stage;
   resources: BindingResources;
+  /** The topic the context's alarms notify. */
+  alarms: sns.ITopic;
 }
 
 /**
@@ -36,12 +40,14 @@ export class BoundedContext extends NestedStack {
   readonly functions: ServiceFunction[] = [];
   private readonly stage: Stage;
   private readonly resources: BindingResources;
+  private readonly alarms: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: BoundedContextProps) {
     super(scope, id, { description: `Shop ${props.stage}: ${props.context} functions`, ...props });
     this.context = props.context;
     this.stage = props.stage;
     this.resources = props.resources;
+    this.alarms = props.alarms;
   }
 
   /** A function for `spec`, bound to its resources. Ids follow the handler; a handler used twice gets a numbered id. */
@@ -91,7 +97,7 @@ export class BoundedContext extends NestedStack {
       ],
     });
     // Anything in the queue is an event a consumer never handled: someone must look at it.
-    deadLetters
+    const alarm = deadLetters
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
       .createAlarm(this, `${pascalCase(spec.name)}DeadLettersAlarm`, {
         alarmDescription: `Events the ${spec.name} rule could not deliver to ${spec.target.handler}`,
@@ -100,6 +106,7 @@ export class BoundedContext extends NestedStack {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarms));
     return { fn, rule, deadLetters };
   }
 }

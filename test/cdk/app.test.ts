@@ -130,7 +130,15 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
     const machines = stateMachines.map((spec) => `${spec.name}StateMachineArn`);
     const tableOutputs = tableNames.map((name) => `${pascalCase(name)}TableName`);
     expect(Object.keys(dev.rootTemplate.toJSON().Outputs).sort()).toEqual(
-      ['ApiUrl', 'EventBusName', 'SearchEndpoint', 'SigningKeySecretArn', ...tableOutputs, ...machines].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'EventBusName',
+        'SearchEndpoint',
+        'SigningKeySecretArn',
+        ...tableOutputs,
+        ...machines,
+      ].sort(),
     );
     // bin/create-admin.ts reads the users table's name from the root stack, Shop-<stage>.
     expect(dev.rootTemplate.toJSON().Outputs.UsersTableName.Value['Fn::GetAtt'][0]).toBe(

@@ -81,4 +81,22 @@ describe('email notifications in CDK', () => {
       AlarmDescription: Match.stringLikeRegexp('EmailNotifications'),
     });
   });
+
+  it('mail every alarm to the admin address through one SNS topic', () => {
+    real.apiTemplate.resourceCountIs('AWS::SNS::Topic', 1);
+    real.apiTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'admin@example.com',
+    });
+    expect(ofType(real.apiTemplate, 'AWS::SNS::Topic')[0]?.[0]).toMatch(/^Alarms/);
+    // Each context stack receives the topic's ARN as a parameter (named after it) and makes it the alarm action.
+    for (const [name, template] of real.contextTemplates) {
+      for (const [, alarm] of ofType(template, 'AWS::CloudWatch::Alarm')) {
+        expect(alarm.Properties.AlarmActions, name).toHaveLength(1);
+        expect(alarm.Properties.AlarmActions[0].Ref, name).toMatch(/^referencetoShop\w+ApiAlarms\w+Ref$/);
+      }
+    }
+    const custom = createShopStacks(unbundledApp({ adminEmail: 'ops@shop.example' }), baseConfig, {});
+    Template.fromStack(custom.api).hasResourceProperties('AWS::SNS::Subscription', { Endpoint: 'ops@shop.example' });
+  });
 });
