@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
-import { documentClient, type TransactWriteItem } from '../shared/dynamo';
+import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
 import { CategoryNotFoundError, ProductChangedError, ProductNotFoundError, SkuTakenError } from './errors';
 
 export interface ProductRecord {
@@ -183,6 +183,9 @@ const fromPendingItem = (item: Record<string, unknown>): PendingChange => ({
   },
 });
 
+/** Tries of a product creation whose transaction collided with another one on its items. */
+const CREATE_ATTEMPTS = 5;
+
 export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
   const table = () => tableName('catalog');
 
@@ -328,16 +331,20 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
     },
 
     async createProduct(product, mark, alsoWrite) {
-      try {
-        await createWithGuard(product, mark, alsoWrite);
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed'
-        ) {
-          throw new SkuTakenError(product.sku);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await createWithGuard(product, mark, alsoWrite);
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new SkuTakenError(product.sku);
+          // Another transaction on one of the items (say, a stock update of that SKU): nothing was written, and
+          // the same request (same token) can go through once it is done.
+          const transient = reasons.some((r) => r.Code !== undefined && TRANSIENT_CANCELLATIONS.has(r.Code));
+          if (!transient || attempt >= CREATE_ATTEMPTS) throw error;
+          await backoff(attempt);
         }
-        throw error;
       }
     },
 

@@ -16,7 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
-import { documentClient, type TransactWriteItem } from '../shared/dynamo';
+import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
 import { StockContentionError } from './errors';
 
 export interface StockRecord {
@@ -153,18 +153,7 @@ export const bandRange = (band: Band, quantity: number, threshold: number): { lo
   }
 };
 
-/** Cancellation codes that a later attempt can get past. */
-const TRANSIENT = new Set([
-  'TransactionConflict',
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-]);
 const MAX_ATTEMPTS = 10;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Full jitter, so that requests which collided do not collide again in step. */
-const backoff = (attempt: number) => sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
 
 /** `available` of the item a refused condition returns (marshalled: the document client leaves errors as they come). */
 const availableOf = (item: Record<string, unknown> | undefined): number | undefined => {
@@ -176,9 +165,11 @@ const availableOf = (item: Record<string, unknown> | undefined): number | undefi
 
 const isFailed = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
 const onlyKnownCodes = (reasons: CancellationReason[]) =>
-  reasons.every((r) => !r.Code || r.Code === 'None' || r.Code === 'ConditionalCheckFailed' || TRANSIENT.has(r.Code));
+  reasons.every(
+    (r) => !r.Code || r.Code === 'None' || r.Code === 'ConditionalCheckFailed' || TRANSIENT_CANCELLATIONS.has(r.Code),
+  );
 const anyTransient = (reasons: CancellationReason[]) =>
-  reasons.some((r) => r.Code !== undefined && TRANSIENT.has(r.Code));
+  reasons.some((r) => r.Code !== undefined && TRANSIENT_CANCELLATIONS.has(r.Code));
 
 /**
  * DynamoDB applies a transaction once per token for 10 minutes, so the SDK's own retry of a call

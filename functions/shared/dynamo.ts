@@ -8,3 +8,15 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
 
 /** One write of a TransactWriteItems request, as the document client takes it. */
 export type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Cancellation codes of a transaction that a later attempt can get past. */
+export const TRANSIENT_CANCELLATIONS: ReadonlySet<string> = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/** Waits before attempt `attempt` (1, 2, ...): full jitter, so that requests which collided do not collide again in step. */
+export const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
