@@ -74,6 +74,14 @@ export const routes: Route[] = [
     bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
   },
   {
+    // Creates the category the body names, or replaces its name and description.
+    method: 'PUT',
+    path: '/api/v1/categories',
+    handler: 'catalog/handlers/put-category',
+    auth: 'admin',
+    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
+  },
+  {
     method: 'PUT',
     path: '/api/v1/categories/{id}',
     handler: 'catalog/handlers/update-category',

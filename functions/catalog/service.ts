@@ -258,3 +258,19 @@ export const updateCategory = async (
   await deps.store.updateCategory(next);
   return next;
 };
+
+/**
+ * PUT on the collection: the category the body names, created if its id is new, its name and description
+ * replaced otherwise. Idempotent, as a PUT is.
+ */
+export const putCategory = async (
+  deps: Pick<CatalogWriteDeps, 'store'>,
+  input: CreateCategoryBody,
+): Promise<{ category: Category; created: boolean }> => {
+  try {
+    return { category: await createCategory(deps, input), created: true };
+  } catch (error) {
+    if (!(error instanceof CategoryExistsError)) throw error;
+  }
+  return { category: await updateCategory(deps, categoryIdOf(input.name), input), created: false };
+};

@@ -34,6 +34,7 @@ describe('admin routes refuse others', () => {
     ['PUT', '/api/v1/products/prod-laptop-001', { price: 1 }],
     ['DELETE', '/api/v1/products/prod-laptop-001', undefined],
     ['POST', '/api/v1/categories', { name: 'Cameras' }],
+    ['PUT', '/api/v1/categories', { name: 'Audio', description: 'x' }],
     ['PUT', '/api/v1/categories/audio', { description: 'x' }],
   ];
 
@@ -281,5 +282,25 @@ describe('categories', () => {
     expect(missing.status).toBe(404);
     const bad = await call<ErrorBody>('/api/v1/categories', { method: 'POST', token: admin, json: { name: '' } });
     expect(bad.status).toBe(400);
+  });
+
+  it('PUT on the collection creates the named category (201), then replaces it (200), idempotently', async () => {
+    const name = `Lenses ${randomUUID().slice(0, 8)}`;
+    const put = (json: unknown) =>
+      call<Category & ErrorBody>('/api/v1/categories', { method: 'PUT', token: admin, json });
+    const first = await put({ name, description: 'Glass' });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ id: name.toLowerCase().replace(' ', '-'), name, description: 'Glass' });
+    const again = await put({ name: name.toUpperCase(), description: 'Camera glass' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ id: first.body.id, name: name.toUpperCase(), description: 'Camera glass' });
+    expect((await put({ name: name.toUpperCase(), description: 'Camera glass' })).body).toEqual(again.body);
+    const listed = (await call<{ items: Category[] }>('/api/v1/categories')).body.items;
+    expect(listed.filter((category) => category.id === first.body.id)).toEqual([again.body]);
+    for (const json of [{ description: 'no name' }, { name: '' }, { name, extra: 1 }]) {
+      const bad = await put(json);
+      expect(bad.status, JSON.stringify(json)).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_ERROR');
+    }
   });
 });
