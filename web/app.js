@@ -74,24 +74,31 @@ const filtersForm = (params) => {
   return form;
 };
 
-const listPage = async (params) => {
+/** A product grid filled a page at a time from a list endpoint; `firstPage` sees the first page's answer. */
+const pagedGrid = (endpoint, params, emptyText, firstPage = () => {}) => {
   const grid = el('ul', { className: 'grid' });
   const more = el('button', { type: 'button', textContent: 'Load more', hidden: true });
-  const category = params.get('category');
-  const title = category ? (categoryNames.get(category) ?? category) : 'All products';
-  view.replaceChildren(el('h1', { textContent: title }), filtersForm(params), grid, more);
   let cursor = null;
   const load = async () => {
     const query = new URLSearchParams(params);
     query.set('limit', '12');
     if (cursor) query.set('cursor', cursor);
-    const page = await getJson(`/products?${query}`);
+    const page = await getJson(`${endpoint}?${query}`);
+    if (!cursor) firstPage(page);
     grid.append(...page.items.map(productCard));
-    if (grid.children.length === 0) grid.replaceWith(el('p', { textContent: 'No products match.' }));
+    if (grid.children.length === 0) grid.replaceWith(el('p', { textContent: emptyText }));
     cursor = page.nextCursor;
     more.hidden = !cursor;
   };
   more.addEventListener('click', () => load().catch(showError));
+  return { grid, more, load };
+};
+
+const listPage = async (params) => {
+  const { grid, more, load } = pagedGrid('/products', params, 'No products match.');
+  const category = params.get('category');
+  const title = category ? (categoryNames.get(category) ?? category) : 'All products';
+  view.replaceChildren(el('h1', { textContent: title }), filtersForm(params), grid, more);
   await load();
 };
 
@@ -131,8 +138,6 @@ const facetList = (title, counts, params, apply, label = (key) => key) => {
 const searchPage = async (params) => {
   const q = params.get('q') ?? '';
   document.querySelector('#search input').value = q;
-  const grid = el('ul', { className: 'grid' });
-  const more = el('button', { type: 'button', textContent: 'Load more', hidden: true });
   const summary = el('p', { className: 'muted' });
   const facets = el('aside', { className: 'facets', 'aria-label': 'Refine' });
   const sort = el('select', { name: 'sort', 'aria-label': 'Sort' });
@@ -154,44 +159,33 @@ const searchPage = async (params) => {
   const clear = filtered
     ? el('a', { href: `#/search?${new URLSearchParams({ q })}`, textContent: 'Clear filters' })
     : null;
+  const showFacets = (page) => {
+    summary.textContent = `${page.total} ${page.total === 1 ? 'product' : 'products'}`;
+    facets.replaceChildren(
+      ...[
+        facetList('Category', page.facets.category, params, (next, key) => next.set('category', key)),
+        facetList('Brand', page.facets.brand, params, (next, key) => next.set('brand', key)),
+        facetList(
+          'Price',
+          page.facets.price,
+          params,
+          (next, key) => {
+            const { minPrice, maxPrice } = priceRange(key);
+            next.set('minPrice', minPrice);
+            if (maxPrice) next.set('maxPrice', maxPrice);
+            else next.delete('maxPrice');
+          },
+          priceLabel,
+        ),
+      ].filter(Boolean),
+    );
+  };
+  const { grid, more, load } = pagedGrid('/search', params, 'Nothing matches your search.', showFacets);
   view.replaceChildren(
     el('h1', { textContent: q ? `Results for “${q}”` : 'All products' }),
     el('div', { className: 'toolbar' }, summary, clear, sort),
     el('div', { className: 'search-layout' }, facets, el('div', {}, grid, more)),
   );
-  let cursor = null;
-  const load = async () => {
-    const query = new URLSearchParams(params);
-    query.set('limit', '12');
-    if (cursor) query.set('cursor', cursor);
-    const page = await getJson(`/search?${query}`);
-    if (!cursor) {
-      summary.textContent = `${page.total} ${page.total === 1 ? 'product' : 'products'}`;
-      facets.replaceChildren(
-        ...[
-          facetList('Category', page.facets.category, params, (next, key) => next.set('category', key)),
-          facetList('Brand', page.facets.brand, params, (next, key) => next.set('brand', key)),
-          facetList(
-            'Price',
-            page.facets.price,
-            params,
-            (next, key) => {
-              const { minPrice, maxPrice } = priceRange(key);
-              next.set('minPrice', minPrice);
-              if (maxPrice) next.set('maxPrice', maxPrice);
-              else next.delete('maxPrice');
-            },
-            priceLabel,
-          ),
-        ].filter(Boolean),
-      );
-    }
-    grid.append(...page.items.map(productCard));
-    if (grid.children.length === 0) grid.replaceWith(el('p', { textContent: 'Nothing matches your search.' }));
-    cursor = page.nextCursor;
-    more.hidden = !cursor;
-  };
-  more.addEventListener('click', () => load().catch(showError));
   await load();
 };
 
