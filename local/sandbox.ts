@@ -95,14 +95,14 @@ const seed = async () => {
   return { products: catalog.created, stock: stock.filter(Boolean).length, users };
 };
 
-/** The search index lives in memory: rebuilt from the catalog table on every start, as bin/reindex.ts does. */
+/** The search index lives in memory: filled from the catalog table on every start, as a deploy does in AWS. */
 const indexCatalog = async () => {
-  const [{ reindex }, { catalogPages }, { defaultSearchIndex }] = await Promise.all([
+  const [{ refillIndex }, { catalogSource }, { defaultSearchIndex }] = await Promise.all([
     import('../functions/search/service'),
     import('../functions/search/deps'),
     import('../functions/search/opensearch'),
   ]);
-  return reindex(defaultSearchIndex(), catalogPages());
+  return refillIndex(defaultSearchIndex(), catalogSource);
 };
 
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {

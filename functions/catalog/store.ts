@@ -6,6 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -78,6 +79,11 @@ export interface CatalogStore {
   getProduct(id: string): Promise<ProductRecord | undefined>;
   getProducts(ids: string[]): Promise<ProductRecord[]>;
   listProducts(listing: ProductListing): Promise<{ items: ProductRecord[]; lastKey?: StartKey }>;
+  /** Every product, deleted ones included, last changed at or after `since` (a scan: for rebuilds, not requests). */
+  productsChangedSince(page: {
+    since: string;
+    startKey?: StartKey;
+  }): Promise<{ items: ProductRecord[]; lastKey?: StartKey }>;
   /** The attribute names a listing's page key has, to validate a cursor before using it. */
   listingKeyNames(listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): string[];
   listCategories(): Promise<CategoryRecord[]>;
@@ -249,6 +255,21 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
         }
       }
       return found;
+    },
+
+    async productsChangedSince({ since, startKey }) {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: table(),
+          FilterExpression: 'sk = :product AND updatedAt >= :since',
+          ExpressionAttributeValues: { ':product': 'PRODUCT', ':since': since },
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      );
+      return {
+        items: (page.Items ?? []).map(fromProductItem),
+        ...(page.LastEvaluatedKey && { lastKey: page.LastEvaluatedKey as StartKey }),
+      };
     },
 
     async listProducts(listing) {

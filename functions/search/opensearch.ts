@@ -153,31 +153,81 @@ const failed = (what: string, response: { statusCode: number | null; body: unkno
 const errorType = (response: { body: unknown }): string | undefined =>
   (response.body as { error?: { type?: string } } | undefined)?.error?.type;
 
-/** The product index in OpenSearch. */
-export const openSearchIndex = (transport: SearchTransport, index: string): SearchIndex => {
+/** A new concrete index's name behind `alias`: sortable by creation, unique per call. */
+const versionOf = (alias: string) => `${alias}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** The product index in OpenSearch, under the alias `alias`. */
+export const openSearchIndex = (transport: SearchTransport, alias: string): SearchIndex => {
   const toDocument = (document: SearchDocument) => ({ ...document, categoryId: categoryIdOf(document.category) });
-  const index_: SearchIndex = {
+
+  /** The concrete indexes the alias names ([] when there is none). */
+  const indexesOfAlias = async (): Promise<string[]> => {
+    const response = await transport.request({ method: 'GET', path: `/_alias/${alias}` }, { ignore: [404] });
+    return response.statusCode === 200 ? Object.keys(response.body as Record<string, unknown>).sort() : [];
+  };
+
+  const bulkInto = async (target: string, documents: SearchDocument[]) => {
+    for (let i = 0; i < documents.length; i += 500) {
+      const bulkBody = documents
+        .slice(i, i + 500)
+        .flatMap((document) => [{ index: { _index: target, _id: document.id } }, toDocument(document)]);
+      const response = await transport.request({ method: 'POST', path: '/_bulk', bulkBody });
+      if ((response.body as { errors?: boolean }).errors) throw failed('bulk index', response);
+    }
+  };
+
+  return {
     async ensureIndex() {
-      const exists = await transport.request({ method: 'HEAD', path: `/${index}` }, { ignore: [404] });
+      const exists = await transport.request({ method: 'HEAD', path: `/${alias}` }, { ignore: [404] });
       if (exists.statusCode === 200) return;
-      // Two cold starts may race to create it: "already exists" is success.
       const created = await transport.request(
-        { method: 'PUT', path: `/${index}`, body: indexDefinition },
+        { method: 'PUT', path: `/${versionOf(alias)}`, body: { ...indexDefinition, aliases: { [alias]: {} } } },
         { ignore: [400] },
       );
-      if (created.statusCode === 400 && errorType(created) !== 'resource_already_exists_exception')
-        throw failed('create index', created);
+      if (created.statusCode === 400) throw failed('create index', created);
+      // Two cold starts may have raced to create it: the alias must name one index, the oldest stays.
+      const [, ...extra] = await indexesOfAlias();
+      for (const index of extra) {
+        await transport.request({ method: 'DELETE', path: `/${index}` }, { ignore: [404] });
+      }
     },
 
-    async recreateIndex() {
-      await transport.request({ method: 'DELETE', path: `/${index}` }, { ignore: [404] });
-      await index_.ensureIndex();
+    async rebuild(pages) {
+      const target = versionOf(alias);
+      const created = await transport.request({ method: 'PUT', path: `/${target}`, body: indexDefinition });
+      if (created.statusCode !== 200) throw failed('create index', created);
+      let written = 0;
+      for await (const page of pages) {
+        await bulkInto(target, page);
+        written += page.length;
+      }
+      const previous = await indexesOfAlias();
+      // An index made before aliases were used carries the alias's own name: it goes in the same step.
+      const legacy =
+        previous.length === 0 &&
+        (await transport.request({ method: 'HEAD', path: `/${alias}` }, { ignore: [404] })).statusCode === 200;
+      const swapped = await transport.request({
+        method: 'POST',
+        path: '/_aliases',
+        body: {
+          actions: [
+            ...previous.map((index) => ({ remove: { index, alias } })),
+            ...(legacy ? [{ remove_index: { index: alias } }] : []),
+            { add: { index: target, alias } },
+          ],
+        },
+      });
+      if (swapped.statusCode !== 200) throw failed('move alias', swapped);
+      for (const index of previous) {
+        await transport.request({ method: 'DELETE', path: `/${index}` }, { ignore: [404] });
+      }
+      return written;
     },
 
     async upsert(document: SearchDocument) {
       await transport.request({
         method: 'PUT',
-        path: `/${index}/_doc/${encodeURIComponent(document.id)}`,
+        path: `/${alias}/_doc/${encodeURIComponent(document.id)}`,
         body: toDocument(document),
       });
     },
@@ -185,24 +235,16 @@ export const openSearchIndex = (transport: SearchTransport, index: string): Sear
     async remove(id: string) {
       // Removing what is not there is done already (a redelivered event).
       await transport.request(
-        { method: 'DELETE', path: `/${index}/_doc/${encodeURIComponent(id)}` },
+        { method: 'DELETE', path: `/${alias}/_doc/${encodeURIComponent(id)}` },
         { ignore: [404] },
       );
     },
 
-    async upsertMany(documents: SearchDocument[]) {
-      for (let i = 0; i < documents.length; i += 500) {
-        const bulkBody = documents
-          .slice(i, i + 500)
-          .flatMap((document) => [{ index: { _index: index, _id: document.id } }, toDocument(document)]);
-        const response = await transport.request({ method: 'POST', path: '/_bulk', bulkBody });
-        if ((response.body as { errors?: boolean }).errors) throw failed('bulk index', response);
-      }
-    },
+    upsertMany: (documents: SearchDocument[]) => bulkInto(alias, documents),
 
     async search(request: SearchRequest) {
       const response = await transport.request(
-        { method: 'POST', path: `/${index}/_search`, body: searchBody(request) },
+        { method: 'POST', path: `/${alias}/_search`, body: searchBody(request) },
         { ignore: [404] },
       );
       if (response.statusCode === 404) {
@@ -213,7 +255,6 @@ export const openSearchIndex = (transport: SearchTransport, index: string): Sear
       return readSearchResponse(response.body);
     },
   };
-  return index_;
 };
 
 let client: Client | undefined;

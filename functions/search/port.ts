@@ -50,12 +50,19 @@ export interface SearchResult {
   facets: Facets;
 }
 
-/** The search port: OpenSearch in AWS (opensearch.ts); the sandbox serves the same REST subset from Orama. */
+/**
+ * The search port: OpenSearch in AWS (opensearch.ts); the sandbox serves the same REST subset from Orama.
+ * Its name is an alias of one concrete index, so that a rebuild can fill a new index while searches read the old.
+ */
 export interface SearchIndex {
-  /** Creates the index with its mapping unless it exists. */
+  /** Creates the index with its mapping (and the alias) unless it exists. */
   ensureIndex(): Promise<void>;
-  /** Drops the index and creates it empty (a rebuild; searches fail until it is refilled). */
-  recreateIndex(): Promise<void>;
+  /**
+   * Fills a new index with `pages`, then moves the alias to it in one step and drops the old one: searches
+   * see the old index until the new one is complete. Writes made meanwhile land in the old index (the
+   * caller brings them over). Answers the number of documents written.
+   */
+  rebuild(pages: AsyncIterable<SearchDocument[]>): Promise<number>;
   upsert(document: SearchDocument): Promise<void>;
   remove(id: string): Promise<void>;
   /** Writes many documents in bulk requests. */

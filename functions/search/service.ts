@@ -69,39 +69,61 @@ export interface IndexerDeps {
   getProduct(id: string): Promise<CatalogProduct | undefined>;
 }
 
+/** Puts one product's state into the index: its document if live, nothing if deleted or missing. */
+const apply = async (index: SearchIndex, productId: string, product: CatalogProduct | undefined) => {
+  if (!product || product.deletedAt !== undefined) {
+    await index.remove(productId);
+    return 'removed' as const;
+  }
+  await index.upsert(toDocument(product));
+  return 'indexed' as const;
+};
+
 /**
  * Brings one product's document in line with the table, whatever the change said: events may arrive
  * late or twice, the table is the truth. A deleted or missing product leaves the index.
  */
-export const syncProduct = async (deps: IndexerDeps, productId: string): Promise<'indexed' | 'removed'> => {
-  const product = await deps.getProduct(productId);
-  if (!product || product.deletedAt !== undefined) {
-    await deps.index.remove(productId);
-    return 'removed';
+export const syncProduct = async (deps: IndexerDeps, productId: string): Promise<'indexed' | 'removed'> =>
+  apply(deps.index, productId, await deps.getProduct(productId));
+
+/** Where the index is filled from: the catalog's live products, and the products changed since a moment. */
+export interface CatalogSource {
+  livePages(): AsyncIterable<CatalogProduct[]>;
+  changedSince(since: string): AsyncIterable<CatalogProduct[]>;
+}
+
+async function* documentsOf(pages: AsyncIterable<CatalogProduct[]>): AsyncIterable<SearchDocument[]> {
+  for await (const page of pages) yield page.map(toDocument);
+}
+
+/** Writes every live product's document over what the index holds, creating the index if it is missing. */
+export const refillIndex = async (index: SearchIndex, catalog: Pick<CatalogSource, 'livePages'>) => {
+  await index.ensureIndex();
+  let indexed = 0;
+  for await (const documents of documentsOf(catalog.livePages())) {
+    await index.upsertMany(documents);
+    indexed += documents.length;
   }
-  await deps.index.upsert(toDocument(product));
-  return 'indexed';
+  return { indexed, resynced: 0 };
 };
+
+/** How far before a rebuild's start the catch-up looks, for clocks of other machines that run behind. */
+export const REBUILD_CLOCK_MARGIN_MS = 60_000;
 
 /**
- * Fills the index from the live products (pages of the catalog's listing). `recreate` drops it first (a
- * rebuild, for a new mapping: searches find nothing until it is refilled); otherwise it is created if
- * missing and every live product's document is written over what is there.
+ * Rebuilds the index without a gap in search: a new index, filled from the live products, takes over in one
+ * step; then every product changed since the rebuild began (whose event went to the old index) is brought
+ * over from the table. Changes after the switch reach the new index through the indexer.
  */
-export const fillIndex = async (
-  index: SearchIndex,
-  pages: AsyncIterable<CatalogProduct[]>,
-  { recreate }: { recreate: boolean },
-): Promise<{ indexed: number }> => {
-  await (recreate ? index.recreateIndex() : index.ensureIndex());
-  let indexed = 0;
-  for await (const page of pages) {
-    await index.upsertMany(page.map(toDocument));
-    indexed += page.length;
+export const rebuildIndex = async (index: SearchIndex, catalog: CatalogSource, now: () => Date = () => new Date()) => {
+  const since = new Date(now().getTime() - REBUILD_CLOCK_MARGIN_MS).toISOString();
+  const indexed = await index.rebuild(documentsOf(catalog.livePages()));
+  let resynced = 0;
+  for await (const page of catalog.changedSince(since)) {
+    const live = page.filter((product) => product.deletedAt === undefined);
+    await index.upsertMany(live.map(toDocument));
+    for (const product of page) if (product.deletedAt !== undefined) await index.remove(product.id);
+    resynced += page.length;
   }
-  return { indexed };
+  return { indexed, resynced };
 };
-
-/** Rebuilds the index from the live products. */
-export const reindex = (index: SearchIndex, pages: AsyncIterable<CatalogProduct[]>) =>
-  fillIndex(index, pages, { recreate: true });

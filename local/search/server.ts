@@ -4,12 +4,14 @@ import { ProductIndex, type Query, type Source } from './engine';
 
 /**
  * The sandbox's search endpoint: the few OpenSearch REST calls the search adapter makes (index
- * create/exists/delete, document put/delete, _bulk, _search with the adapter's query shape), answered
+ * create/exists/delete, aliases, document put/delete, _bulk, _search with the adapter's query shape), answered
  * from Orama, so the functions use the very same adapter here as against an OpenSearch domain.
  * SigV4 headers are accepted and not checked, as with the sandbox's other AWS endpoints.
  */
 export class LocalSearchService {
   private readonly indexes = new Map<string, ProductIndex>();
+  /** Alias -> the indexes it names (the adapter keeps one). */
+  private readonly aliases = new Map<string, string[]>();
   private server: http.Server | undefined;
 
   async start(): Promise<string> {
@@ -36,9 +38,63 @@ export class LocalSearchService {
     });
   }
 
-  /** Documents per index, for the health check and the benchmark. */
+  /** Documents per index, under the alias that names it if any, for the health check and the benchmark. */
   stats(): Record<string, number> {
-    return Object.fromEntries([...this.indexes].map(([name, index]) => [name, index.size]));
+    const aliasOf = (name: string) => [...this.aliases].find(([, indexes]) => indexes.includes(name))?.[0];
+    return Object.fromEntries([...this.indexes].map(([name, index]) => [aliasOf(name) ?? name, index.size]));
+  }
+
+  /** The index a name stands for: an index's own name, or an alias naming exactly one index. */
+  private resolve(name: string): { index?: ProductIndex; name: string } {
+    const own = this.indexes.get(name);
+    if (own) return { index: own, name };
+    const [target, ...more] = this.aliases.get(name) ?? [];
+    if (target === undefined || more.length > 0) return { name };
+    return { index: this.indexes.get(target), name: target };
+  }
+
+  private dropIndex(name: string) {
+    this.indexes.delete(name);
+    for (const [alias, indexes] of this.aliases) {
+      const rest = indexes.filter((index) => index !== name);
+      if (rest.length > 0) this.aliases.set(alias, rest);
+      else this.aliases.delete(alias);
+    }
+  }
+
+  private addAlias(alias: string, index: string) {
+    const indexes = this.aliases.get(alias) ?? [];
+    if (!indexes.includes(index)) this.aliases.set(alias, [...indexes, index]);
+  }
+
+  /** POST /_aliases: add, remove and remove_index actions, checked first, then applied together. */
+  private updateAliases(res: ServerResponse, text: string) {
+    const actions = asArray(asObject(JSON.parse(text || '{}')).actions).map(asObject);
+    for (const action of actions) {
+      const [kind, spec] = Object.entries(action)[0] ?? [];
+      const { index, alias } = asObject(spec);
+      if (typeof index !== 'string' || !this.indexes.has(index)) {
+        return this.error(res, 404, 'index_not_found_exception', `no such index [${String(index)}]`);
+      }
+      if (kind === 'remove' && !this.aliases.get(String(alias))?.includes(index)) {
+        return this.error(res, 404, 'aliases_not_found_exception', `aliases [${String(alias)}] missing`);
+      }
+      if (!['add', 'remove', 'remove_index'].includes(String(kind)) || (kind !== 'remove_index' && !alias)) {
+        return this.error(res, 400, 'illegal_argument_exception', `unsupported alias action ${JSON.stringify(action)}`);
+      }
+    }
+    for (const action of actions) {
+      const [kind, spec] = Object.entries(action)[0] ?? [];
+      const { index, alias } = asObject(spec) as { index: string; alias: string };
+      if (kind === 'add') this.addAlias(alias, index);
+      if (kind === 'remove') {
+        const rest = (this.aliases.get(alias) ?? []).filter((name) => name !== index);
+        if (rest.length > 0) this.aliases.set(alias, rest);
+        else this.aliases.delete(alias);
+      }
+      if (kind === 'remove_index') this.dropIndex(index);
+    }
+    return this.json(res, 200, { acknowledged: true });
   }
 
   private json(res: ServerResponse, status: number, body?: unknown) {
@@ -63,30 +119,41 @@ export class LocalSearchService {
 
     if (first === '_bulk' && method === 'POST') return this.bulk(res, text);
     if (first === undefined) return this.json(res, 200, { version: { distribution: 'opensearch', number: '2.19.0' } });
-    const index = this.indexes.get(first);
+    if (first === '_aliases' && method === 'POST') return this.updateAliases(res, text);
+    if (first === '_alias' && second !== undefined && method === 'GET') {
+      const indexes = this.aliases.get(second);
+      if (!indexes) return this.error(res, 404, 'aliases_not_found_exception', `alias [${second}] missing`);
+      return this.json(res, 200, Object.fromEntries(indexes.map((name) => [name, { aliases: { [second]: {} } }])));
+    }
     if (segments.length === 1) {
-      if (method === 'HEAD') return this.json(res, index ? 200 : 404);
+      if (method === 'HEAD') return this.json(res, this.resolve(first).index ? 200 : 404);
       if (method === 'PUT') {
-        if (index) return this.error(res, 400, 'resource_already_exists_exception', `index [${first}] already exists`);
+        if (this.indexes.has(first) || this.aliases.has(first)) {
+          return this.error(res, 400, 'resource_already_exists_exception', `index [${first}] already exists`);
+        }
         this.indexes.set(first, new ProductIndex());
+        for (const alias of Object.keys(asObject(asObject(JSON.parse(text || '{}')).aliases)))
+          this.addAlias(alias, first);
         return this.json(res, 200, { acknowledged: true, shards_acknowledged: true, index: first });
       }
       if (method === 'DELETE') {
-        if (!index) return this.error(res, 404, 'index_not_found_exception', `no such index [${first}]`);
-        this.indexes.delete(first);
+        if (!this.indexes.has(first))
+          return this.error(res, 404, 'index_not_found_exception', `no such index [${first}]`);
+        this.dropIndex(first);
         return this.json(res, 200, { acknowledged: true });
       }
     }
+    const { index, name } = this.resolve(first);
     if (!index) return this.error(res, 404, 'index_not_found_exception', `no such index [${first}]`);
     if (second === '_doc' && third !== undefined) {
       if (method === 'PUT' || method === 'POST') {
         const result = await index.upsert({ ...(JSON.parse(text) as Source), id: third });
-        return this.json(res, result === 'created' ? 201 : 200, { _index: first, _id: third, result });
+        return this.json(res, result === 'created' ? 201 : 200, { _index: name, _id: third, result });
       }
       if (method === 'DELETE') {
         const removed = await index.remove(third);
         return this.json(res, removed ? 200 : 404, {
-          _index: first,
+          _index: name,
           _id: third,
           result: removed ? 'deleted' : 'not_found',
         });
@@ -102,7 +169,7 @@ export class LocalSearchService {
         timed_out: false,
         hits: {
           total: { value: found.total, relation: 'eq' },
-          hits: found.hits.map((source) => ({ _index: first, _id: source.id, _source: source })),
+          hits: found.hits.map((source) => ({ _index: name, _id: source.id, _source: source })),
         },
         aggregations: {
           category: { buckets: Object.entries(found.category).map(([key, doc_count]) => ({ key, doc_count })) },
@@ -132,9 +199,10 @@ export class LocalSearchService {
     for (let i = 0; i < lines.length; i += 2) {
       const action = JSON.parse(lines[i] ?? '{}') as { index?: { _index: string; _id: string } };
       if (!action.index) return this.error(res, 400, 'illegal_argument_exception', 'only index actions are supported');
-      const { _index, _id } = action.index;
-      let index = this.indexes.get(_index);
+      const { _id } = action.index;
+      let { index, name: _index } = this.resolve(action.index._index);
       if (!index) {
+        // As OpenSearch does, a write to a name that is neither an index nor an alias creates that index.
         index = new ProductIndex();
         this.indexes.set(_index, index);
       }

@@ -106,13 +106,13 @@ try {
     SEARCH_ENDPOINT: await search.start(),
     CATALOG_TABLE: 'shop-catalog',
   });
-  const [{ reindex }, { catalogPages }, { defaultSearchIndex }] = await Promise.all([
+  const [{ rebuildIndex }, { catalogSource }, { defaultSearchIndex }] = await Promise.all([
     import('../../functions/search/service'),
     import('../../functions/search/deps'),
     import('../../functions/search/opensearch'),
   ]);
   const rebuildStarted = performance.now();
-  const rebuilt = await reindex(defaultSearchIndex(), catalogPages());
+  const rebuilt = await rebuildIndex(defaultSearchIndex(), catalogSource);
   const rebuildMs = performance.now() - rebuildStarted;
   await search.stop();
 

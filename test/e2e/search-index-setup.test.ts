@@ -90,6 +90,34 @@ describe('the search index setup on deploy', () => {
     expect((await find('ultrabok')).hits[0]?.id).toBe('prod-laptop-001');
   });
 
+  it('keeps one concrete index under the alias, a new one after each rebuild', async () => {
+    const aliasTargets = async () =>
+      Object.keys((await (await fetch(`${process.env.SEARCH_ENDPOINT}/_alias/products`)).json()) as object);
+    const [before] = await aliasTargets();
+    await handler(cfn('Update', 'm3', 'm2'));
+    const after = await aliasTargets();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before);
+    expect((await fetch(`${process.env.SEARCH_ENDPOINT}/${before}`, { method: 'HEAD' })).status).toBe(404);
+  });
+
+  it('finds the products changed since a moment, deleted ones included, for the rebuild to bring over', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const token = await admin();
+    expect((await call(`/api/v1/products/${created.id}`, { method: 'PUT', token, json: { price: 21 } })).status).toBe(
+      200,
+    );
+    expect((await call(`/api/v1/products/${created.id}`, { method: 'DELETE', token })).status).toBe(204);
+    const { catalogSource } = await import('../../functions/search/deps');
+    const changed = [];
+    for await (const page of catalogSource.changedSince(since)) changed.push(...page);
+    const mine = changed.find((product) => product.id === created.id);
+    expect(mine?.priceCents).toBe(2100);
+    expect(mine?.deletedAt).toBeDefined();
+    expect(changed.every((product) => product.updatedAt >= since)).toBe(true);
+    expect(changed.map((product) => product.id)).not.toContain('prod-laptop-001');
+  });
+
   it('leaves the index alone when the resource is deleted', async () => {
     const before = search.stats().products;
     expect(await handler(cfn('Delete', 'm2'))).toEqual({ PhysicalResourceId: 'product-search-index' });

@@ -30,6 +30,9 @@ export const memoryCatalogStore = (products: ProductRecord[] = [], categories: C
     getProduct: async (id) => byId.get(id),
     getProducts: async (ids) => ids.flatMap((id) => byId.get(id) ?? []),
     listingKeyNames: () => ['pk', 'sk', 'listPk', 'sortKey'],
+    productsChangedSince: async ({ since }) => ({
+      items: [...byId.values()].filter((product) => product.updatedAt >= since),
+    }),
     listProducts: async (listing) => {
       const live = [...byId.values()]
         .filter((p) => p.deletedAt === undefined)

@@ -184,23 +184,23 @@ describe('the OpenSearch adapter', () => {
     });
   });
 
-  it('creates the index with its mapping only when it is missing, and takes "already exists" as done', async () => {
+  it('creates a versioned index under the alias only when the alias is missing', async () => {
     const exists = recording({ statusCode: 200, body: true });
     await openSearchIndex(exists.transport, 'products').ensureIndex();
     expect(exists.requests.map((r) => r.params.method)).toEqual(['HEAD']);
 
     const missing = recording(
       { statusCode: 404, body: false },
-      {
-        statusCode: 400,
-        body: {
-          error: { type: 'resource_already_exists_exception', reason: 'index [products/x] already exists' },
-          status: 400,
-        },
-      },
+      { statusCode: 200, body: { acknowledged: true } },
+      { statusCode: 200, body: { 'products-1-a': { aliases: { products: {} } } } },
     );
     await openSearchIndex(missing.transport, 'products').ensureIndex();
-    expect(missing.requests[1]?.params).toEqual({ method: 'PUT', path: '/products', body: indexDefinition });
+    const create = missing.requests[1]?.params;
+    expect(create?.method).toBe('PUT');
+    expect(create?.path).toMatch(/^\/products-\d+-[a-z0-9]+$/);
+    expect(create?.body).toEqual({ ...indexDefinition, aliases: { products: {} } });
+    expect(missing.requests[2]?.params).toEqual({ method: 'GET', path: '/_alias/products' });
+    expect(missing.requests).toHaveLength(3);
 
     const broken = recording(
       { statusCode: 404, body: false },
@@ -209,6 +209,62 @@ describe('the OpenSearch adapter', () => {
     await expect(openSearchIndex(broken.transport, 'products').ensureIndex()).rejects.toThrow(
       /mapper_parsing_exception/,
     );
+  });
+
+  it('leaves the oldest index under the alias when two cold starts created one each', async () => {
+    const { transport, requests } = recording(
+      { statusCode: 404, body: false },
+      { statusCode: 200, body: { acknowledged: true } },
+      {
+        statusCode: 200,
+        body: { 'products-200-b': { aliases: { products: {} } }, 'products-100-a': { aliases: { products: {} } } },
+      },
+      { statusCode: 200, body: { acknowledged: true } },
+    );
+    await openSearchIndex(transport, 'products').ensureIndex();
+    expect(requests[3]).toEqual({ params: { method: 'DELETE', path: '/products-200-b' }, options: { ignore: [404] } });
+  });
+
+  it('rebuilds into a new index, moves the alias to it in one request, then drops the old one', async () => {
+    const ok = { statusCode: 200, body: { acknowledged: true } };
+    const { transport, requests } = recording(
+      ok,
+      { statusCode: 200, body: { errors: false, items: [] } },
+      { statusCode: 200, body: { 'products-100-a': { aliases: { products: {} } } } },
+      ok,
+      ok,
+    );
+    async function* pages() {
+      yield [laptop, { ...laptop, id: 'prod-2' }];
+      yield [];
+    }
+    expect(await openSearchIndex(transport, 'products').rebuild(pages())).toBe(2);
+    const target = requests[0]?.params.path.slice(1);
+    expect(requests[0]?.params).toEqual({ method: 'PUT', path: `/${target}`, body: indexDefinition });
+    expect(requests[1]?.params.bulkBody?.[0]).toEqual({ index: { _index: target, _id: laptop.id } });
+    expect(requests[3]?.params).toEqual({
+      method: 'POST',
+      path: '/_aliases',
+      body: {
+        actions: [
+          { remove: { index: 'products-100-a', alias: 'products' } },
+          { add: { index: target, alias: 'products' } },
+        ],
+      },
+    });
+    expect(requests[4]).toEqual({ params: { method: 'DELETE', path: '/products-100-a' }, options: { ignore: [404] } });
+  });
+
+  it('replaces an index named like the alias (made before aliases) in the same alias request', async () => {
+    const ok = { statusCode: 200, body: { acknowledged: true } };
+    const { transport, requests } = recording(ok, { statusCode: 404, body: {} }, { statusCode: 200, body: true }, ok);
+    async function* none() {}
+    expect(await openSearchIndex(transport, 'products').rebuild(none())).toBe(0);
+    const target = requests[0]?.params.path.slice(1);
+    expect(requests[3]?.params.body).toEqual({
+      actions: [{ remove_index: { index: 'products' } }, { add: { index: target, alias: 'products' } }],
+    });
+    expect(requests).toHaveLength(4);
   });
 
   it('bulk-indexes in chunks of 500 and fails on a response with item errors', async () => {

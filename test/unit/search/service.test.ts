@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchDocument, SearchIndex, SearchRequest } from '../../../functions/search/port';
-import { type CatalogProduct, reindex, searchProducts, syncProduct } from '../../../functions/search/service';
+import {
+  type CatalogProduct,
+  REBUILD_CLOCK_MARGIN_MS,
+  rebuildIndex,
+  refillIndex,
+  searchProducts,
+  syncProduct,
+} from '../../../functions/search/service';
 
 const memoryIndex = () => {
   const docs = new Map<string, SearchDocument>();
   const requests: SearchRequest[] = [];
-  let recreated = 0;
+  let rebuilt = 0;
   const index: SearchIndex = {
     ensureIndex: async () => undefined,
-    recreateIndex: async () => {
-      recreated++;
+    rebuild: async (pages) => {
+      rebuilt++;
+      const fresh = new Map<string, SearchDocument>();
+      for await (const page of pages) for (const doc of page) fresh.set(doc.id, doc);
       docs.clear();
+      for (const [id, doc] of fresh) docs.set(id, doc);
+      return fresh.size;
     },
     upsert: async (doc) => void docs.set(doc.id, doc),
     remove: async (id) => void docs.delete(id),
@@ -27,7 +38,7 @@ const memoryIndex = () => {
       };
     },
   };
-  return { index, docs, requests, recreatedCount: () => recreated };
+  return { index, docs, requests, rebuiltCount: () => rebuilt };
 };
 
 const product = (id: string, extra: Partial<CatalogProduct> = {}): CatalogProduct => ({
@@ -59,16 +70,38 @@ describe('search use cases', () => {
     expect([...docs.keys()]).toEqual(['a']);
   });
 
-  it('rebuilds from scratch, page by page', async () => {
-    const { index, docs, recreatedCount } = memoryIndex();
-    docs.set('stale', { ...product('stale') } as never);
-    async function* pages() {
+  it('refills every live product over what the index holds, keeping the rest', async () => {
+    const { index, docs, rebuiltCount } = memoryIndex();
+    docs.set('other', { ...product('other') });
+    async function* livePages() {
       yield [product('a'), product('b')];
       yield [product('c')];
     }
-    expect(await reindex(index, pages())).toEqual({ indexed: 3 });
-    expect(recreatedCount()).toBe(1);
-    expect([...docs.keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect(await refillIndex(index, { livePages })).toEqual({ indexed: 3, resynced: 0 });
+    expect(rebuiltCount()).toBe(0);
+    expect([...docs.keys()].sort()).toEqual(['a', 'b', 'c', 'other']);
+  });
+
+  it('rebuilds into a new index, then brings over what changed while it filled', async () => {
+    const { index, docs, rebuiltCount } = memoryIndex();
+    docs.set('stale', { ...product('stale') });
+    const now = new Date('2026-03-01T12:00:00.000Z');
+    let askedSince: string | undefined;
+    // 'a' was renamed and 'b' deleted during the fill: the rebuild read them before, the table holds them after.
+    const catalog = {
+      async *livePages() {
+        yield [product('a'), product('b'), product('c')];
+      },
+      async *changedSince(since: string) {
+        askedSince = since;
+        yield [product('a', { name: 'A renamed' }), product('b', { deletedAt: now.toISOString() })];
+      },
+    };
+    expect(await rebuildIndex(index, catalog, () => now)).toEqual({ indexed: 3, resynced: 2 });
+    expect(rebuiltCount()).toBe(1);
+    expect(askedSince).toBe(new Date(now.getTime() - REBUILD_CLOCK_MARGIN_MS).toISOString());
+    expect([...docs.keys()].sort()).toEqual(['a', 'c']);
+    expect(docs.get('a')?.name).toBe('A renamed');
   });
 
   it('answers prices in major units and pages with a cursor bound to its query', async () => {
