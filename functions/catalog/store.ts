@@ -286,9 +286,10 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
         if (sortAttribute === 'priceCents') keyCondition += ' AND #price BETWEEN :lo AND :hi';
         else filter = '#price BETWEEN :lo AND :hi';
       }
-      const items: ProductRecord[] = [];
+      const read: Record<string, unknown>[] = [];
       let startKey: StartKey | undefined = listing.startKey;
-      // Ask for no more than is missing, so the last key read is exactly where the page ends.
+      // One item more than the page: whether it exists says if another page follows, so the last page never
+      // hands out a cursor to an empty one.
       do {
         const input: QueryCommandInput = {
           TableName: table(),
@@ -297,15 +298,22 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ScanIndexForward: !listing.descending,
-          Limit: listing.limit - items.length,
+          Limit: listing.limit + 1 - read.length,
           ...(filter && { FilterExpression: filter }),
           ...(startKey && { ExclusiveStartKey: startKey }),
         };
         const page = await client.send(new QueryCommand(input));
-        items.push(...(page.Items ?? []).map(fromProductItem));
+        read.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey as StartKey | undefined;
-      } while (startKey && items.length < listing.limit);
-      return { items, ...(startKey && { lastKey: startKey }) };
+      } while (startKey && read.length <= listing.limit);
+      const items = read.slice(0, listing.limit);
+      const last = items.at(-1);
+      if (read.length <= listing.limit || !last) return { items: items.map(fromProductItem) };
+      // The page ends at its last item: the next one starts right after that item's key in the index.
+      const lastKey = Object.fromEntries(
+        ['pk', 'sk', partitionAttribute, sortAttribute].map((name) => [name, last[name] as string | number]),
+      );
+      return { items: items.map(fromProductItem), lastKey };
     },
 
     listingKeyNames(listing) {

@@ -284,6 +284,30 @@ describe('categories', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('pages a category exactly: a last full page has no cursor, on every listing index', async () => {
+    const name = `Tripods ${randomUUID().slice(0, 8)}`;
+    const { body: category } = await call<Category>('/api/v1/categories', {
+      method: 'POST',
+      token: admin,
+      json: { name },
+    });
+    await Promise.all([10, 20, 30, 40].map((price) => createProduct(newProduct({ category: name, price }))));
+    for (const query of ['', '&sort=price', '&sort=-name', '&minPrice=10&maxPrice=40', '&sort=price&minPrice=15']) {
+      const pages: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const reply = await call<{ items: Product[]; nextCursor: string | null }>(
+          `/api/v1/products?category=${category.id}&limit=2${query}${after}`,
+        );
+        expect(reply.status, query).toBe(200);
+        pages.push(reply.body.items.length);
+        cursor = reply.body.nextCursor;
+      } while (cursor && pages.length < 5);
+      expect(pages, query).toEqual(query.includes('minPrice=15') ? [2, 1] : [2, 2]);
+    }
+  });
+
   it('PUT on the collection creates the named category (201), then replaces it (200), idempotently', async () => {
     const name = `Lenses ${randomUUID().slice(0, 8)}`;
     const put = (json: unknown) =>

@@ -198,7 +198,7 @@ describe('the gateway', () => {
     const wrongMethod = await call<ErrorBody>('/api/v1/categories', { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.body.error.code).toBe('METHOD_NOT_ALLOWED');
-    expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST, PUT');
     expect(wrongMethod.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
