@@ -5,13 +5,13 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
 import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
+import { readPage } from '../shared/paging';
 import { CategoryNotFoundError, ProductChangedError, ProductNotFoundError, SkuTakenError } from './errors';
 
 export interface ProductRecord {
@@ -156,6 +156,12 @@ const listingIndex = ({ categoryId, sortBy }: Pick<ProductListing, 'categoryId' 
   return { index: sortBy === 'price' ? 'byPrice' : 'byName', partitionAttribute: 'listPk', sortAttribute };
 };
 
+/** The key attributes of a listing index's items: where a page of it ends, and the next one starts. */
+const listingKeys = (listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): string[] => {
+  const { partitionAttribute, sortAttribute } = listingIndex(listing);
+  return ['pk', 'sk', partitionAttribute, sortAttribute];
+};
+
 const toProductItem = (product: ProductRecord, mark?: ChangeMark) => ({
   ...productKey(product.id),
   ...product,
@@ -286,40 +292,27 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
         if (sortAttribute === 'priceCents') keyCondition += ' AND #price BETWEEN :lo AND :hi';
         else filter = '#price BETWEEN :lo AND :hi';
       }
-      const read: Record<string, unknown>[] = [];
-      let startKey: StartKey | undefined = listing.startKey;
-      // One item more than the page: whether it exists says if another page follows, so the last page never
-      // hands out a cursor to an empty one.
-      do {
-        const input: QueryCommandInput = {
-          TableName: table(),
-          IndexName: index,
-          KeyConditionExpression: keyCondition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: !listing.descending,
-          Limit: listing.limit + 1 - read.length,
-          ...(filter && { FilterExpression: filter }),
-          ...(startKey && { ExclusiveStartKey: startKey }),
-        };
-        const page = await client.send(new QueryCommand(input));
-        read.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey as StartKey | undefined;
-      } while (startKey && read.length <= listing.limit);
-      const items = read.slice(0, listing.limit);
-      const last = items.at(-1);
-      if (read.length <= listing.limit || !last) return { items: items.map(fromProductItem) };
-      // The page ends at its last item: the next one starts right after that item's key in the index.
-      const lastKey = Object.fromEntries(
-        ['pk', 'sk', partitionAttribute, sortAttribute].map((name) => [name, last[name] as string | number]),
+      const { items, lastKey } = await readPage(
+        (startKey, limit) =>
+          client.send(
+            new QueryCommand({
+              TableName: table(),
+              IndexName: index,
+              KeyConditionExpression: keyCondition,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+              ScanIndexForward: !listing.descending,
+              Limit: limit,
+              ...(filter && { FilterExpression: filter }),
+              ...(startKey && { ExclusiveStartKey: startKey }),
+            }),
+          ),
+        { limit: listing.limit, startKey: listing.startKey, keyNames: listingKeys(listing) },
       );
-      return { items: items.map(fromProductItem), lastKey };
+      return { items: items.map(fromProductItem), ...(lastKey && { lastKey: lastKey as StartKey }) };
     },
 
-    listingKeyNames(listing) {
-      const { partitionAttribute, sortAttribute } = listingIndex(listing);
-      return ['pk', 'sk', partitionAttribute, sortAttribute];
-    },
+    listingKeyNames: listingKeys,
 
     async listCategories() {
       const categories: CategoryRecord[] = [];

@@ -10,6 +10,7 @@ import {
 import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { documentClient } from '../shared/dynamo';
+import { readPage } from '../shared/paging';
 import { InvalidTransitionError, OrderNotFoundError } from './errors';
 import type { OrderStatus, PaymentMethod, ShippingAddress } from './schemas';
 
@@ -73,17 +74,20 @@ export const ordersStore = (client = documentClient) => {
   ) => {
     const index = input.IndexName ?? 'table';
     const keyNames = index === 'gsi1' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
-    const startKey = decodeCursor(cursor, fingerprint, keyNames);
-    const { Items, LastEvaluatedKey } = await client.send(
-      new QueryCommand({
-        ...input,
-        TableName: table(),
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
+    const { items, lastKey } = await readPage(
+      (startKey, pageLimit) =>
+        client.send(
+          new QueryCommand({
+            ...input,
+            TableName: table(),
+            ScanIndexForward: false,
+            Limit: pageLimit,
+            ...(startKey && { ExclusiveStartKey: startKey }),
+          }),
+        ),
+      { limit, startKey: decodeCursor(cursor, fingerprint, keyNames), keyNames },
     );
-    return { items: (Items ?? []).map(fromItem), nextCursor: encodeCursor(LastEvaluatedKey, fingerprint) };
+    return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, fingerprint) };
   };
 
   return {
@@ -183,23 +187,21 @@ export const ordersStore = (client = documentClient) => {
 
     /** Every order (admin, no status filter): a paginated scan of order items. */
     async listAll(limit: number, cursor?: string): Promise<Page<OrderRecord>> {
-      const startKey = decodeCursor(cursor, 'all', ['pk', 'sk']);
-      const items: OrderRecord[] = [];
-      let lastKey: Record<string, unknown> | undefined = startKey;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: table(),
-            FilterExpression: 'sk = :order',
-            ExpressionAttributeValues: { ':order': 'ORDER' },
-            Limit: limit - items.length,
-            ...(lastKey && { ExclusiveStartKey: lastKey }),
-          }),
-        );
-        items.push(...(page.Items ?? []).map(fromItem));
-        lastKey = page.LastEvaluatedKey;
-      } while (lastKey && items.length < limit);
-      return { items, nextCursor: encodeCursor(lastKey, 'all') };
+      const keyNames = ['pk', 'sk'];
+      const { items, lastKey } = await readPage(
+        (startKey, pageLimit) =>
+          client.send(
+            new ScanCommand({
+              TableName: table(),
+              FilterExpression: 'sk = :order',
+              ExpressionAttributeValues: { ':order': 'ORDER' },
+              Limit: pageLimit,
+              ...(startKey && { ExclusiveStartKey: startKey }),
+            }),
+          ),
+        { limit, startKey: decodeCursor(cursor, 'all', keyNames), keyNames },
+      );
+      return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, 'all') };
     },
   };
 };

@@ -3,6 +3,7 @@ import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { documentClient } from '../shared/dynamo';
+import { readPage } from '../shared/paging';
 
 export type AuditOutcome = 'success' | 'failure';
 
@@ -83,38 +84,38 @@ export const auditLog = (client = documentClient) => ({
       filter.to ?? null,
     ]);
     const keyNames = byActor ? ['pk', 'sk', 'gsi2pk', 'gsi2sk'] : ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
-    let startKey: Record<string, unknown> | undefined = decodeCursor(filter.cursor, fingerprint, keyNames);
-    const items: AuditRecord[] = [];
-    do {
-      const input: QueryCommandInput = {
-        TableName: tableName('platform'),
-        IndexName: index,
-        KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-        ExpressionAttributeNames: {
-          '#p': byActor ? 'gsi2pk' : 'gsi1pk',
-          '#s': byActor ? 'gsi2sk' : 'gsi1sk',
-          ...(filter.type && { '#type': 'type' }),
-        },
-        ExpressionAttributeValues: {
-          ':p': byActor ? `AUDIT#ACTOR#${filter.actor}` : FEED,
-          ':from': filter.from ?? '0000',
-          // Sort keys are `<time>#<id>`: '~' sorts after '#', so `to` includes its own instant.
-          ':to': `${filter.to ?? MAX_TIME}~`,
-          ...(filter.type && { ':type': filter.type }),
-        },
-        ...(filter.type && { FilterExpression: '#type = :type' }),
-        ScanIndexForward: false,
-        Limit: filter.limit - items.length,
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      };
-      const page = await client.send(new QueryCommand(input));
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
-        items.push(record as AuditRecord);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < filter.limit);
-    return { items, nextCursor: encodeCursor(startKey, fingerprint) };
+    const { items, lastKey } = await readPage(
+      (startKey, limit) => {
+        const input: QueryCommandInput = {
+          TableName: tableName('platform'),
+          IndexName: index,
+          KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+          ExpressionAttributeNames: {
+            '#p': byActor ? 'gsi2pk' : 'gsi1pk',
+            '#s': byActor ? 'gsi2sk' : 'gsi1sk',
+            ...(filter.type && { '#type': 'type' }),
+          },
+          ExpressionAttributeValues: {
+            ':p': byActor ? `AUDIT#ACTOR#${filter.actor}` : FEED,
+            ':from': filter.from ?? '0000',
+            // Sort keys are `<time>#<id>`: '~' sorts after '#', so `to` includes its own instant.
+            ':to': `${filter.to ?? MAX_TIME}~`,
+            ...(filter.type && { ':type': filter.type }),
+          },
+          ...(filter.type && { FilterExpression: '#type = :type' }),
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        };
+        return client.send(new QueryCommand(input));
+      },
+      { limit: filter.limit, startKey: decodeCursor(filter.cursor, fingerprint, keyNames), keyNames },
+    );
+    const records = items.map((item) => {
+      const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
+      return record as unknown as AuditRecord;
+    });
+    return { items: records, nextCursor: encodeCursor(lastKey, fingerprint) };
   },
 });
 
