@@ -12,6 +12,7 @@ import {
 import { tableName } from '../shared/config';
 import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
 import { readPage } from '../shared/paging';
+import { categoryIdOf } from './category-id';
 import { CategoryNotFoundError, ProductChangedError, ProductNotFoundError, SkuTakenError } from './errors';
 
 export interface ProductRecord {
@@ -117,12 +118,7 @@ export interface CatalogStore {
   updateCategory(category: CategoryRecord): Promise<void>;
 }
 
-export const categoryIdOf = (name: string): string =>
-  name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+export { categoryIdOf };
 
 const PRODUCT_LIST = 'PRODUCT';
 const CATEGORY_LIST = 'CATEGORY';

@@ -1,5 +1,6 @@
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
+import { categoryIdOf } from '../catalog/category-id';
 import { searchConfig } from './config';
 import { indexDefinition } from './index-definition';
 import {
@@ -24,14 +25,6 @@ export interface SearchTransport {
     options?: { ignore?: number[] },
   ): Promise<{ statusCode: number | null; body: unknown }>;
 }
-
-/** Same slug as the catalog's category ids, so `Audio` and `audio` filter alike. */
-export const categoryIdOf = (name: string): string =>
-  name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 const SORTS: Record<SearchRequest['sort'], unknown[]> = {
   relevance: ['_score', { 'name.exact': 'asc' }, { id: 'asc' }],
