@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { inject } from 'vitest';
 import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
@@ -96,3 +97,33 @@ export const busEvent = <D extends string, T>(detailType: D, context: string, de
 });
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The events the EventJournal rule kept (every event on the bus), read from the sandbox's platform table: those
+ * of the given days (UTC) that match `filter`, a FilterExpression with its values.
+ */
+export const journalEvents = async <T>(
+  dynamo: DynamoDBDocumentClient,
+  filter: { expression: string; values: Record<string, unknown> },
+  days: Date[] = [new Date()],
+): Promise<T[]> => {
+  const found: T[] = [];
+  for (const day of new Set(days.map((d) => d.toISOString().slice(0, 10)))) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: 'shop-platform',
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :day',
+          FilterExpression: filter.expression,
+          ExpressionAttributeValues: { ':day': `EVENTS#${day}`, ...filter.values },
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      );
+      found.push(...((page.Items ?? []) as T[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return found;
+};

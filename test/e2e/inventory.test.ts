@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { busEvent, eventually, sleep } from './fixtures';
+import { busEvent, eventually, journalEvents, sleep } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer } from './http';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
@@ -72,28 +72,12 @@ const reservationItem = async (sku: string, orderId: string) =>
   ).Item;
 
 /** InventoryLow events for a SKU in the event journal (every event on the bus is kept there). */
-const inventoryLowEvents = async (sku: string) => {
-  const days = new Set([new Date(Date.now() - 60_000), new Date()].map((d) => d.toISOString().slice(0, 10)));
-  const found: { correlationId?: string; detail: { sku: string; available: number; threshold: number } }[] = [];
-  for (const day of days) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: 'shop-platform',
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :day',
-          FilterExpression: 'detailType = :type AND detail.sku = :sku',
-          ExpressionAttributeValues: { ':day': `EVENTS#${day}`, ':type': 'InventoryLow', ':sku': sku },
-          ...(startKey && { ExclusiveStartKey: startKey }),
-        }),
-      );
-      found.push(...((page.Items ?? []) as typeof found));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  }
-  return found;
-};
+const inventoryLowEvents = (sku: string) =>
+  journalEvents<{ correlationId?: string; detail: { sku: string; available: number; threshold: number } }>(
+    dynamo,
+    { expression: 'detailType = :type AND detail.sku = :sku', values: { ':type': 'InventoryLow', ':sku': sku } },
+    [new Date(Date.now() - 60_000), new Date()],
+  );
 
 describe('GET /api/v1/inventory/{sku}', () => {
   it('shows sku, available and reserved of a sample SKU, to anyone', async () => {

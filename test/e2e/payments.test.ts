@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually } from './fixtures';
+import { eventually, journalEvents } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer, type SignedIn } from './http';
 
 const aws = awsClientConfig();
@@ -87,26 +87,8 @@ interface JournalEntry {
 }
 
 /** The events of one correlation id, as the EventJournal rule keeps them (delivered asynchronously). */
-const journal = async (correlationId: string): Promise<JournalEntry[]> => {
-  const entries: JournalEntry[] = [];
-  const today = new Date().toISOString().slice(0, 10);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: 'shop-platform',
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :day',
-        FilterExpression: 'correlationId = :c',
-        ExpressionAttributeValues: { ':day': `EVENTS#${today}`, ':c': correlationId },
-        ...(startKey && { ExclusiveStartKey: startKey }),
-      }),
-    );
-    entries.push(...((page.Items ?? []) as JournalEntry[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
-};
+const journal = (correlationId: string) =>
+  journalEvents<JournalEntry>(dynamo, { expression: 'correlationId = :c', values: { ':c': correlationId } });
 
 /** Waits for `count` events, then a little longer, so that a duplicate would have arrived too. */
 const journalSettled = async (correlationId: string, count: number) => {
