@@ -1,7 +1,7 @@
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import { categoryIdOf } from '../catalog/category-id';
-import { searchConfig } from './config';
+import { config } from '../shared/config';
 import { indexDefinition } from './index-definition';
 import {
   type Facets,
@@ -256,12 +256,12 @@ let client: Client | undefined;
 export const defaultSearchIndex = (): SearchIndex => {
   client ??= new Client({
     ...AwsSigv4Signer({
-      region: searchConfig.region,
+      region: config.region,
       service: 'es',
       // Imported when first needed: only the search functions pay for the provider chain.
       getCredentials: async () => (await import('@aws-sdk/credential-provider-node')).defaultProvider()(),
     }),
-    node: searchConfig.endpoint,
+    node: config.searchEndpoint,
   });
-  return openSearchIndex(client.transport as unknown as SearchTransport, searchConfig.indexName);
+  return openSearchIndex(client.transport as unknown as SearchTransport, config.searchIndex);
 };

@@ -48,6 +48,18 @@ export const config = {
       .map((origin) => origin.trim())
       .filter(Boolean);
   },
+  /** The OpenSearch endpoint (https://... in AWS, set by CDK from the domain; the sandbox's own locally). */
+  get searchEndpoint() {
+    return required('SEARCH_ENDPOINT');
+  },
+  /** The product index's name: an alias of its current concrete index. */
+  get searchIndex() {
+    return process.env.SEARCH_INDEX ?? 'products';
+  },
+  /** The region requests to OpenSearch are signed for. */
+  get region() {
+    return required('AWS_REGION');
+  },
   get serviceName() {
     return process.env.POWERTOOLS_SERVICE_NAME ?? 'shop';
   },

@@ -16,7 +16,7 @@ export const MAIL_FROM_ENV = 'MAIL_FROM';
 export const ADMIN_EMAIL_ENV = 'ADMIN_EMAIL';
 export const SIGNING_KEY_ENV = 'SIGNING_KEY_SECRET_ARN';
 export const SEARCH_ENDPOINT_ENV = 'SEARCH_ENDPOINT';
-/** The product index's name (functions/search/config.ts defaults to it). */
+/** The product index's name (functions/shared/config.ts defaults to it). */
 const SEARCH_INDEX = 'products';
 
 /** What a binding can point at. */
