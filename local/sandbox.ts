@@ -201,7 +201,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
         eventBridge,
         workflowStats: () => stepFunctions.stats(),
         health,
-        webDir: path.join(ROOT_DIR, 'web'),
+        webDir: path.join(ROOT_DIR, 'web', 'dist'),
         log,
         trustForwardedFor,
       },

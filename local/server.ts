@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import type { EventBridgeService } from './eventbridge/service';
+import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../lib/web-headers';
 import { mailPage } from './mail-page';
 import type { LocalSes } from './ses';
 
@@ -32,6 +33,9 @@ const STATIC_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
   '.ico': 'image/x-icon',
 };
 
@@ -132,18 +136,35 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
     res.end(answer.body);
   };
 
-  const staticFile = (urlPath: string, res: ServerResponse): boolean => {
-    const relative = path.normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, '');
-    let file = path.join(parts.webDir, relative);
-    if (!file.startsWith(parts.webDir)) return false;
-    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!existsSync(file) || !statSync(file).isFile()) return false;
+  /**
+   * The web app's built files, with CloudFront's headers: hashed assets cached for a year, index.html never,
+   * and any other path without a file extension answered with index.html (the app's client-side routes).
+   */
+  const staticFile = (urlPath: string, res: ServerResponse, head: boolean): boolean => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(urlPath);
+    } catch {
+      return false;
+    }
+    const webDir = path.resolve(parts.webDir);
+    let file = path.resolve(webDir, `.${path.posix.normalize(decoded)}`);
+    if (file !== webDir && !file.startsWith(`${webDir}${path.sep}`)) return false;
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      if (path.extname(decoded) !== '') return false;
+      file = path.join(webDir, 'index.html');
+      if (!existsSync(file)) return false;
+    }
+    const isIndex = path.basename(file) === 'index.html';
+    const hashed = file.startsWith(path.join(webDir, 'assets') + path.sep);
+    const content = readFileSync(file);
     res.writeHead(200, {
       'Content-Type': STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
+      'Content-Length': content.length,
+      'Cache-Control': isIndex ? NO_CACHE : hashed ? IMMUTABLE_CACHE : 'public, max-age=3600',
+      ...webSecurityHeaders,
     });
-    res.end(readFileSync(file));
+    res.end(head ? undefined : content);
     return true;
   };
 
@@ -219,7 +240,7 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
       parts.log(`${method} ${url.pathname}${url.search} ${reply.status} ${Date.now() - started}ms`);
       return;
     }
-    if ((method === 'GET' || method === 'HEAD') && staticFile(url.pathname, res)) return;
+    if ((method === 'GET' || method === 'HEAD') && staticFile(url.pathname, res, method === 'HEAD')) return;
     return errorJson(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}`);
   };
 

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { sampleCategories, sampleProducts } from '../functions/catalog/sample-data';
 import { demoUsers } from '../functions/users/demo-users';
 import { JavaMissingError } from './dynamodb';
-import { type Sandbox, startSandbox } from './sandbox';
+import { ROOT_DIR, type Sandbox, startSandbox } from './sandbox';
+import { ensureWebBuild, type WebBuildOutcome } from './web-build';
 
 const reset = process.argv.includes('--reset');
 const port = Number(process.env.PORT ?? 3000);
@@ -37,6 +38,14 @@ if (parentPid > 0) {
   }, 1000).unref();
 }
 
+let web: WebBuildOutcome;
+try {
+  web = await ensureWebBuild(ROOT_DIR);
+} catch (error) {
+  console.error('The storefront build (Vite) failed:', error);
+  process.exit(1);
+}
+
 try {
   sandbox = await startSandbox({
     port,
@@ -52,12 +61,16 @@ try {
 }
 
 const { url } = sandbox;
+const webLine = web.built
+  ? `built web/dist in ${web.seconds.toFixed(1)} s: it was ${web.reason === 'missing' ? 'missing' : 'older than its sources'}`
+  : 'web/dist is up to date';
 console.log(`
 Shop sandbox ready in ${(performance.now() / 1000).toFixed(1)} s (data in ${sandbox.dataDir}${reset ? ', reset' : ''})
 
   API          ${url}/api/v1            e.g. curl ${url}/api/v1/products
   Health       ${url}/health
-  Storefront   ${url}/
+  Storefront   ${url}/                  (${webLine})
+  Admin        ${url}/admin             (admins only)
   Mail         ${url}/mail              (JSON: ${url}/_aws/ses)
   AWS endpoint ${url}                   (DynamoDB, EventBridge, Step Functions, SES, Secrets Manager)
 

@@ -8,13 +8,25 @@ z.config(en());
 
 const issuePath = (path: PropertyKey[]): string => path.map(String).join('.');
 
+/**
+ * The parsed value, or every issue by field path: what the API answers in a 400's details, and what the
+ * web app's forms show next to their fields (the same schema, the same messages).
+ */
+export const check = <T>(
+  schema: z.ZodMiniType<T>,
+  input: unknown,
+): { ok: true; data: T } | { ok: false; issues: FieldIssue[] } => {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message })),
+  };
+};
+
 /** Parses input with a schema, or throws a ValidationError naming every bad field. */
 export const parse = <T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T => {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const details: FieldIssue[] = result.error.issues.map((issue) => ({
-    path: issuePath(issue.path),
-    message: issue.message,
-  }));
-  throw new ValidationError(`Invalid ${what}`, details);
+  const result = check(schema, input);
+  if (result.ok) return result.data;
+  throw new ValidationError(`Invalid ${what}`, result.issues);
 };

@@ -1,0 +1,3 @@
+import { PageHeading } from '../components/PageHeading';
+
+export const AdminApp = () => <PageHeading>Admin</PageHeading>;

@@ -1,0 +1,107 @@
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId, useState } from 'react';
+import type * as z from 'zod/mini';
+import type { FieldIssue } from '../../../functions/shared/errors';
+import { check } from '../../../functions/shared/validation';
+import { ApiError } from '../api/client';
+
+export type FieldErrors = Record<string, string>;
+
+const byField = (issues: FieldIssue[]): FieldErrors => {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = issue.path || '_form';
+    errors[field] ??= issue.message;
+  }
+  return errors;
+};
+
+/**
+ * Form validation with the API's own zod schema: the form refuses what the API would refuse, with the same
+ * message next to the field. A 400 from the API (a rule only the server knows) lands next to its field too.
+ */
+export const useSchemaForm = <T,>(schema: z.ZodMiniType<T>) => {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  return {
+    errors,
+    /** The parsed body, or undefined after showing the errors. */
+    validate: (input: unknown): T | undefined => {
+      const result = check(schema, input);
+      setErrors(result.ok ? {} : byField(result.issues));
+      return result.ok ? result.data : undefined;
+    },
+    /** Shows an API error: its field issues next to the fields, else its message above the form. */
+    showApiError: (error: unknown) => {
+      if (error instanceof ApiError && error.details.length > 0) setErrors(byField(error.details));
+      else setErrors({ _form: error instanceof Error ? error.message : 'Something went wrong' });
+    },
+    clear: () => setErrors({}),
+  };
+};
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+}
+
+/** A labelled input with its hint and its error, tied together for assistive technology. */
+export const Field = ({ label, name, error, hint, ...input }: FieldProps) => {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        {...input}
+      />
+      {hint && (
+        <small id={hintId} className="hint">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <small id={errorId} className="field-error">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+};
+
+interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  children: ReactNode;
+}
+
+export const SelectField = ({ label, name, error, children, ...select }: SelectFieldProps) => {
+  const id = useId();
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={errorId} {...select}>
+        {children}
+      </select>
+      {error && (
+        <small id={errorId} className="field-error">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+};
+
+/** The form's values as strings, by field name. */
+export const formValues = (form: HTMLFormElement): Record<string, string> => {
+  const values: Record<string, string> = {};
+  for (const [name, value] of new FormData(form)) if (typeof value === 'string') values[name] = value;
+  return values;
+};

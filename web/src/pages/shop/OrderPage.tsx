@@ -1,0 +1,3 @@
+import { PageHeading } from '../../components/PageHeading';
+
+export const OrderPage = () => <PageHeading>OrderPage</PageHeading>;
