@@ -127,6 +127,14 @@ export const routes: Route[] = [
     bindings: { tables: { users: 'read' }, signingKey: true },
   },
   {
+    // The web app's "who am I": a guest is {"user": null}, not a 401.
+    method: 'GET',
+    path: '/api/v1/auth/session',
+    handler: 'users/handlers/get-session',
+    auth: 'public',
+    bindings: { tables: { users: 'read' }, signingKey: true },
+  },
+  {
     method: 'GET',
     path: '/api/v1/users/profile',
     handler: 'users/handlers/get-profile',

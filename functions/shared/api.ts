@@ -6,7 +6,16 @@ import { routeOf } from '../../lib/routes';
 import { auditLog } from '../platform/audit';
 import { type RateLimitState, rateLimiter } from '../platform/rate-limit';
 import { config } from './config';
-import { BadRequestError, DomainError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from './errors';
+import { csrfRejection, isJsonContentType } from './csrf';
+import {
+  BadRequestError,
+  CsrfRejectedError,
+  DomainError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from './errors';
 import { errorBody, type HttpResponse, toProxyResult } from './http';
 import { logger } from './logger';
 import { parse } from './validation';
@@ -153,6 +162,28 @@ const rateLimit = (): Middleware => ({
   },
 });
 
+/**
+ * Refuses, before anything is read or written, a cookie-authenticated state change that does not prove it
+ * came from the shop's own pages (403 CSRF_REJECTED), and a body that is not declared as JSON (415).
+ */
+const requestOrigin = (): Middleware => ({
+  before: (request) => {
+    const event = request.event;
+    const headers = lowerCaseHeaders(event.headers);
+    const rejection = csrfRejection({
+      method: event.httpMethod,
+      headers,
+      authenticated: principalOf(event) !== undefined,
+      trustedOrigins: config.corsOrigins,
+    });
+    if (rejection) throw new CsrfRejectedError(rejection);
+    const hasBody = event.body !== null && event.body !== undefined && event.body !== '';
+    if (hasBody && !isJsonContentType(headers['content-type'])) {
+      throw new UnsupportedMediaTypeError('Send the request body as application/json');
+    }
+  },
+});
+
 /** Every call of an admin route, whatever its outcome, goes to the audit log. */
 const adminAudit = (): Middleware => {
   const record = async (request: { event: AnyEvent; response: APIGatewayProxyResult | null | undefined }) => {
@@ -223,6 +254,7 @@ export const api = <B = undefined, Q = undefined, P = undefined>(
     .use(httpErrors() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     // Counted before parsing: malformed requests count against the limit too.
     .use(rateLimit() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
+    .use(requestOrigin() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     .use(parseRequest(options))
     .handler(async (event) => {
       if (!event.parsed) throw new Error('request was not parsed');

@@ -86,3 +86,14 @@ export class RateLimitedError extends DomainError {
     this.code = code;
   }
 }
+
+/** A cookie-authenticated change that did not prove it came from the shop's own pages. */
+export class CsrfRejectedError extends DomainError {
+  readonly status = 403;
+  readonly code: string = 'CSRF_REJECTED';
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status = 415;
+  readonly code: string = 'UNSUPPORTED_MEDIA_TYPE';
+}

@@ -1,24 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LoginBody, RegisterBody, User } from '../../../functions/users/schemas';
-import { get, isApiError, post } from './client';
+import { get, post } from './client';
 import { mergeGuestCart } from './guest-cart';
 
 /** The signed-in user (from the session cookie), or null for a guest. */
 export const useSession = () =>
   useQuery({
     queryKey: ['session'],
-    queryFn: async (): Promise<User | null> => {
-      try {
-        return (await get<{ user: User } | User>('/users/profile').then(unwrapUser)) ?? null;
-      } catch (error) {
-        if (isApiError(error, 401)) return null;
-        throw error;
-      }
-    },
+    queryFn: async () => (await get<{ user: User | null }>('/auth/session')).user,
     staleTime: 60_000,
   });
-
-const unwrapUser = (body: { user: User } | User): User => ('user' in body ? body.user : body);
 
 const useSignedIn = () => {
   const client = useQueryClient();
