@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProductIndex, type Query, type Source } from './engine';
+import { type Aggregation, type Bucket, type Filter, type Hits, ProductIndex, type Query, type Source } from './engine';
 
 /**
  * The sandbox's search endpoint: the few OpenSearch REST calls the search adapter makes (index
@@ -171,18 +171,7 @@ export class LocalSearchService {
           total: { value: found.total, relation: 'eq' },
           hits: found.hits.map((source) => ({ _index: name, _id: source.id, _source: source })),
         },
-        aggregations: {
-          category: { buckets: Object.entries(found.category).map(([key, doc_count]) => ({ key, doc_count })) },
-          brand: { buckets: Object.entries(found.brand).map(([key, doc_count]) => ({ key, doc_count })) },
-          price: {
-            buckets: found.price.map(({ key, from, to, count }) => ({
-              key,
-              from,
-              ...(to !== undefined && { to }),
-              doc_count: count,
-            })),
-          },
-        },
+        ...(Object.keys(query.aggs).length > 0 && { aggregations: aggregationsOf(query, found) }),
       });
     }
     return this.error(
@@ -223,47 +212,179 @@ const SORT_FIELDS: Record<string, Query['sort']['field']> = {
   updatedAt: 'updatedAt',
 };
 
+const unsupported = (what: string, value: unknown) => `unsupported ${what} ${JSON.stringify(value)}`;
+
+/** A range on whole cents as the engine takes it, both ends included; a string if it is not one. */
+const toRange = (value: unknown): { min: number; max: number } | string => {
+  const range = asObject(value);
+  const bounds = Object.entries(range);
+  if (bounds.some(([name, bound]) => !['gte', 'gt', 'lte', 'lt'].includes(name) || typeof bound !== 'number')) {
+    return unsupported('range', value);
+  }
+  const { gte, gt, lte, lt } = range as Record<string, number | undefined>;
+  return {
+    min: gte !== undefined ? Math.ceil(gte) : gt !== undefined ? Math.floor(gt) + 1 : Number.MIN_SAFE_INTEGER,
+    max: lte !== undefined ? Math.floor(lte) : lt !== undefined ? Math.ceil(lt) - 1 : Number.MAX_SAFE_INTEGER,
+  };
+};
+
+/**
+ * Reads a filter clause of the adapter's into the filters that must all hold: `match_all`, `term`/`terms` on
+ * categoryId or brand, `range` on priceCents, and `bool` of them (filter/must all hold; should, any of
+ * clauses on one field); a string is the reason it cannot.
+ */
+export const toFilters = (clause: unknown): Filter[] | string => {
+  const entries = Object.entries(asObject(clause));
+  const [kind, spec] = entries[0] ?? [];
+  if (entries.length !== 1) return unsupported('filter', clause);
+  if (kind === 'match_all') return [];
+  if (kind === 'term' || kind === 'terms') {
+    const [field, value, ...more] = Object.entries(asObject(spec)).flat();
+    const values = kind === 'terms' ? asArray(value) : [typeof value === 'object' ? asObject(value).value : value];
+    if ((field !== 'categoryId' && field !== 'brand') || more.length > 0) return unsupported('filter', clause);
+    if (!values.every((item): item is string => typeof item === 'string')) return unsupported('filter', clause);
+    return [{ field, values }];
+  }
+  if (kind === 'range') {
+    const [field, value, ...more] = Object.entries(asObject(spec)).flat();
+    if (field !== 'priceCents' || more.length > 0) return unsupported('filter', clause);
+    const range = toRange(value);
+    return typeof range === 'string' ? range : [{ field, ranges: [range] }];
+  }
+  if (kind !== 'bool') return unsupported('filter', clause);
+  const bool = asObject(spec);
+  if (Object.keys(bool).some((key) => !['filter', 'must', 'should', 'minimum_should_match'].includes(key))) {
+    return unsupported('filter', clause);
+  }
+  const filters: Filter[] = [];
+  for (const inner of [...asArray(bool.filter), ...asArray(bool.must)]) {
+    const read = toFilters(inner);
+    if (typeof read === 'string') return read;
+    filters.push(...read);
+  }
+  const should = asArray(bool.should);
+  if (should.length === 0) return filters;
+  // Beside filter or must, `should` is optional unless minimum_should_match says otherwise: only "any of" is read.
+  const alone = asArray(bool.filter).length + asArray(bool.must).length === 0;
+  const anyOf = bool.minimum_should_match === 1 || (bool.minimum_should_match === undefined && alone);
+  const alternatives: Filter[] = [];
+  for (const option of should) {
+    const read = toFilters(option);
+    if (typeof read === 'string') return read;
+    const [filter, ...more] = read;
+    if (!anyOf || !filter || more.length > 0 || (filter.field !== alternatives[0]?.field && alternatives.length > 0)) {
+      return unsupported('filter', clause);
+    }
+    alternatives.push(filter);
+  }
+  const [first] = alternatives;
+  if (first?.field === 'priceCents') {
+    filters.push({
+      field: first.field,
+      ranges: alternatives.flatMap((filter) => ('ranges' in filter ? filter.ranges : [])),
+    });
+  } else if (first) {
+    filters.push({
+      field: first.field,
+      values: alternatives.flatMap((filter) => ('values' in filter ? filter.values : [])),
+    });
+  }
+  return filters;
+};
+
+/** Reads a terms aggregation on category or brand, or a range aggregation on priceCents. */
+const toAggregation = (value: unknown): Aggregation | string => {
+  const spec = asObject(value);
+  const terms = asObject(spec.terms);
+  const range = asObject(spec.range);
+  if (Object.keys(spec).length !== 1) return unsupported('aggregation', value);
+  if (
+    (terms.field === 'category' || terms.field === 'brand') &&
+    Object.keys(terms).every((key) => key in { field: 1, size: 1 })
+  ) {
+    return { terms: terms.field, size: Number(terms.size ?? 10) };
+  }
+  if (range.field === 'priceCents' && Array.isArray(range.ranges)) {
+    return {
+      ranges: range.ranges.map((item) => {
+        const bucket = asObject(item);
+        const from = typeof bucket.from === 'number' ? bucket.from : Number.MIN_SAFE_INTEGER;
+        return {
+          key: String(bucket.key ?? `${bucket.from ?? '*'}-${bucket.to ?? '*'}`),
+          from,
+          ...(typeof bucket.to === 'number' && { to: bucket.to }),
+        };
+      }),
+    };
+  }
+  return unsupported('aggregation', value);
+};
+
+/** Reads one named aggregation: a bucket aggregation, or a `filter` aggregation around one. */
+const toAggs = (value: unknown): Query['aggs'][string] | string => {
+  const spec = asObject(value);
+  if (!('filter' in spec)) {
+    const aggregation = toAggregation(spec);
+    return typeof aggregation === 'string' ? aggregation : { filter: [], aggregation };
+  }
+  const filter = toFilters(spec.filter);
+  const inner = Object.entries(asObject(spec.aggs));
+  const [name, innerSpec] = inner[0] ?? [];
+  if (typeof filter === 'string') return filter;
+  if (Object.keys(spec).length !== 2 || inner.length !== 1 || name === undefined) {
+    return unsupported('aggregation', value);
+  }
+  const aggregation = toAggregation(innerSpec);
+  return typeof aggregation === 'string' ? aggregation : { filter, inner: name, aggregation };
+};
+
 /** Reads the adapter's _search body into the engine's query; a string is the reason it cannot. */
 export const toQuery = (body: unknown): Query | string => {
   const request = asObject(body);
   const bool = asObject(asObject(request.query).bool);
   const multiMatch = asObject(asObject(asArray(bool.must)[0]).multi_match);
   const exactTerm = asObject(asObject(asObject(asArray(bool.should)[0]).term)['name.exact']);
+  const filter = toFilters({ bool: { filter: asArray(bool.filter) } });
+  if (typeof filter === 'string') return filter;
+  const postFilter = request.post_filter === undefined ? [] : toFilters(request.post_filter);
+  if (typeof postFilter === 'string') return postFilter;
   const query: Query = {
     text: typeof multiMatch.query === 'string' ? multiMatch.query : '',
     ...(typeof exactTerm.value === 'string' && { exactName: exactTerm.value }),
+    filter,
+    postFilter,
     sort: { field: 'score', descending: true },
     from: Number(request.from ?? 0),
     size: Number(request.size ?? 10),
-    priceRanges: [],
-    facetSize: 10,
+    aggs: {},
   };
-  for (const filter of asArray(bool.filter)) {
-    const term = asObject(asObject(filter).term);
-    const range = asObject(asObject(asObject(filter).range).priceCents);
-    if (typeof term.categoryId === 'string') query.categoryId = term.categoryId;
-    else if (typeof term.brand === 'string') query.brand = term.brand;
-    else if (Object.keys(range).length > 0) {
-      if (typeof range.gte === 'number') query.minCents = range.gte;
-      if (typeof range.lte === 'number') query.maxCents = range.lte;
-    } else return `unsupported filter ${JSON.stringify(filter)}`;
-  }
   const firstSort = asArray(request.sort)[0];
   if (firstSort !== undefined && firstSort !== '_score') {
     const [field, direction] = Object.entries(asObject(firstSort))[0] ?? [];
     const mapped = field === undefined ? undefined : SORT_FIELDS[field];
-    if (!mapped) return `unsupported sort ${JSON.stringify(firstSort)}`;
+    if (!mapped) return unsupported('sort', firstSort);
     query.sort = { field: mapped, descending: direction === 'desc' };
   }
-  const aggs = asObject(request.aggs);
-  query.facetSize = Number(asObject(asObject(aggs.category).terms).size ?? 10);
-  query.priceRanges = asArray(asObject(asObject(aggs.price).range).ranges).map((value) => {
-    const range = asObject(value);
-    return {
-      key: String(range.key ?? `${range.from ?? '*'}-${range.to ?? '*'}`),
-      from: Number(range.from ?? 0),
-      ...(typeof range.to === 'number' && { to: range.to }),
-    };
-  });
+  for (const [name, spec] of Object.entries(asObject(request.aggs ?? request.aggregations))) {
+    const aggs = toAggs(spec);
+    if (typeof aggs === 'string') return aggs;
+    query.aggs[name] = aggs;
+  }
   return query;
 };
+
+const bucketsOf = (buckets: Bucket[]) => buckets.map(({ count, ...bucket }) => ({ ...bucket, doc_count: count }));
+
+/** The response's aggregations, shaped as OpenSearch shapes them: a filter aggregation nests its own. */
+const aggregationsOf = (query: Query, found: Hits) =>
+  Object.fromEntries(
+    Object.entries(query.aggs).map(([name, { inner }]) => {
+      const { count, buckets } = found.aggs[name] ?? { count: 0, buckets: [] };
+      return [
+        name,
+        inner === undefined
+          ? { buckets: bucketsOf(buckets) }
+          : { doc_count: count, [inner]: { buckets: bucketsOf(buckets) } },
+      ];
+    }),
+  );
