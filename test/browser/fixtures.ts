@@ -1,0 +1,111 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export { expect } from '@playwright/test';
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+
+export const PHONE = { width: 390, height: 844 };
+
+export const ADMIN = { email: 'admin@ecommerce.local', password: 'admin123' };
+export const CUSTOMER = { email: 'customer@ecommerce.local', password: 'customer123' };
+
+export interface NewShopper {
+  firstName: string;
+  lastName: string;
+  email: string;
+  password: string;
+}
+
+export const newShopper = (): NewShopper => ({
+  firstName: 'Robin',
+  lastName: 'Buyer',
+  email: `robin-${randomUUID().slice(0, 8)}@example.com`,
+  password: `pw-${randomUUID().slice(0, 12)}`,
+});
+
+interface Fixtures {
+  /** Console errors and uncaught exceptions of the page; the test fails if any occurred. */
+  consoleErrors: string[];
+}
+
+/**
+ * Every test gets a client IP of its own (the sandbox trusts X-Forwarded-For in this run) and fails on any
+ * console error or uncaught exception of its pages.
+ */
+export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
+  extraHTTPHeaders: async ({}, use) => {
+    await use({ 'X-Forwarded-For': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}` });
+  },
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use(errors);
+      expect(errors, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/**
+ * Marks console errors that a step expects (the browser logs every failed request, e.g. the 401 of a
+ * guest's profile check): they are removed from the list the test is judged by.
+ */
+export const allowConsoleErrors = (errors: string[], pattern: RegExp) => {
+  for (let i = errors.length - 1; i >= 0; i--) if (pattern.test(errors[i] ?? '')) errors.splice(i, 1);
+};
+
+/** axe: no serious or critical violation on the page as it stands. */
+export const expectAccessible = async (page: Page) => {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    'serious or critical accessibility violations',
+  ).toEqual([]);
+};
+
+/** The page does not scroll sideways (at phone width, say). */
+export const expectNoHorizontalScroll = async (page: Page) => {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'horizontal overflow in CSS pixels').toBeLessThanOrEqual(0);
+};
+
+/** Saves a screenshot of the page under docs/screenshots/ (the README shows them). */
+export const screenshot = async (page: Page, name: string) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+};
+
+export const signIn = async (page: Page, { email, password }: { email: string; password: string }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+};
+
+export const signUp = async (page: Page, shopper: NewShopper) => {
+  await page.goto('/register');
+  await page.getByLabel('First name').fill(shopper.firstName);
+  await page.getByLabel('Last name').fill(shopper.lastName);
+  await page.getByLabel('Email').fill(shopper.email);
+  await page.getByLabel('Password', { exact: true }).fill(shopper.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+};
+
+/** The sandbox's mailbox (LocalStack's /_aws/ses shape) for one recipient. */
+export const mailFor = async (page: Page, email: string) => {
+  const reply = await page.request.get(`/_aws/ses?email=${encodeURIComponent(email)}`);
+  const body = (await reply.json()) as { messages: { Subject: string; Body: { text_part?: string } }[] };
+  return body.messages;
+};
