@@ -1,6 +1,7 @@
-import { type App, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { type App, CfnOutput, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { type AppConfig, stackPrefix } from './app-config';
 import { pascalCase } from './constructs/naming';
+import { Storefront } from './constructs/storefront';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, type StatelessStackProps } from './stateless-stack';
 import { tableNames } from './tables';
@@ -12,15 +13,19 @@ export interface ShopStacks {
   data: StatefulStack;
   /** The `Api` nested stack: stateless resources, with one nested stack per bounded context. */
   api: StatelessStack;
+  /** The `Web` nested stack: the storefront's bucket and distribution, in front of the Api stack's stage. */
+  web: NestedStack;
+  storefront: Storefront;
 }
 
 /** What tests may swap in for lib/routes.ts, lib/event-rules.ts and lib/state-machines.ts. */
 export type ShopTables = Pick<StatelessStackProps, 'routes' | 'eventRules' | 'stateMachines' | 'authorizer'>;
 
 /**
- * The stage's stack `Shop-<stage>`, holding two nested stacks: `Data` (stateful) and `Api` (stateless, using
- * the first). One top-level stack, so that a plain `cdk synth` prints its template and `cdk deploy` needs no
- * stack name; references between the nested stacks become their outputs and parameters.
+ * The stage's stack `Shop-<stage>`, holding three nested stacks: `Data` (stateful), `Api` (stateless, using
+ * the first) and `Web` (the web app, in front of the second). One top-level stack, so that a plain `cdk synth`
+ * prints its template and `cdk deploy` needs no stack name; references between the nested stacks become their
+ * outputs and parameters.
  */
 export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTables = {}): ShopStacks => {
   // Environment-agnostic unless the CLI resolved an account and region: synth needs no credentials or lookups.
@@ -28,7 +33,7 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
 
   const root = new Stack(app, stackPrefix(config.stage), {
     env,
-    description: `Shop ${config.stage}: root of the Data and Api nested stacks`,
+    description: `Shop ${config.stage}: root of the Data, Api and Web nested stacks`,
     terminationProtection: config.stage === 'prod',
   });
   const data = new StatefulStack(root, 'Data', {
@@ -44,9 +49,20 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     corsOrigins: config.corsOrigins,
     ...overrides,
   });
+  // Its own stack: the Api stack's resource budget stays for routes, and a new build changes only this template.
+  const web = new NestedStack(root, 'Web', {
+    description: `Shop ${config.stage}: storefront and admin web app (S3, CloudFront)`,
+  });
+  const storefront = new Storefront(web, 'Storefront', {
+    stage: config.stage,
+    restApi: api.api.restApi,
+    // ShopApi names the API's stage after the app's.
+    apiStageName: config.stage,
+  });
 
   // On the root, where `cdk deploy` prints them (it does not print nested stacks' outputs).
   new CfnOutput(root, 'ApiUrl', { value: api.url });
+  new CfnOutput(root, 'StorefrontUrl', { value: storefront.url });
   new CfnOutput(root, 'EventBusName', { value: data.bus.eventBusName });
   new CfnOutput(root, 'SigningKeySecretArn', { value: data.signingKey.secretArn });
   new CfnOutput(root, 'AlarmTopicArn', { value: api.alarms.topicArn });
@@ -62,5 +78,5 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
   // On every resource of every nested stack too.
   Tags.of(root).add('project', 'shop');
   Tags.of(root).add('stage', config.stage);
-  return { root, data, api };
+  return { root, data, api, web, storefront };
 };

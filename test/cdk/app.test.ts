@@ -76,7 +76,7 @@ describe('app context', () => {
   });
 });
 
-describe('the stage: one top-level stack with Data and Api nested stacks', () => {
+describe('the stage: one top-level stack with Data, Api and Web nested stacks', () => {
   const dev = synth();
   const prod = synth({ stage: 'prod', enableOpenSearch: true });
 
@@ -90,8 +90,10 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
       expect(app.synth().stacks.map((stack) => stack.stackName)).toEqual([name]);
       expect(s.data.nestedStackParent).toBe(s.root);
       expect(s.api.nestedStackParent).toBe(s.root);
+      expect(s.web.nestedStackParent).toBe(s.root);
       expect(s.data.node.id).toBe('Data');
       expect(s.api.node.id).toBe('Api');
+      expect(s.web.node.id).toBe('Web');
     }
   });
 
@@ -100,16 +102,28 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
     expect(dev.root.terminationProtection).toBe(false);
   });
 
-  it('keeps the root to the two nested stacks, the Api stack using the Data stack through parameters', () => {
+  it('keeps the root to the three nested stacks, Api using Data and Web using Api through parameters', () => {
     const resources = Object.entries(resourcesOf(dev.rootTemplate)).filter(([, r]) => r.Type !== 'AWS::CDK::Metadata');
-    expect(resources.map(([, r]) => r.Type)).toEqual(['AWS::CloudFormation::Stack', 'AWS::CloudFormation::Stack']);
+    expect(resources.map(([, r]) => r.Type)).toEqual(Array(3).fill('AWS::CloudFormation::Stack'));
     const dataId = dev.root.getLogicalId(dev.data.nestedStackResource as never);
     const apiId = dev.root.getLogicalId(dev.api.nestedStackResource as never);
-    const parameters = resourcesOf(dev.rootTemplate)[apiId].Properties.Parameters;
-    expect(Object.keys(parameters).length).toBeGreaterThan(0);
-    for (const value of Object.values(parameters) as Json[]) expect(value['Fn::GetAtt'][0]).toBe(dataId);
+    const webId = dev.root.getLogicalId(dev.web.nestedStackResource as never);
+    for (const [stack, from] of [
+      [apiId, dataId],
+      [webId, apiId],
+    ]) {
+      const parameters = resourcesOf(dev.rootTemplate)[stack as string].Properties.Parameters;
+      expect(Object.keys(parameters).length).toBeGreaterThan(0);
+      for (const value of Object.values(parameters) as Json[]) expect(value['Fn::GetAtt'][0]).toBe(from);
+    }
     // Nested references: no CloudFormation export anywhere, hence no export that blocks a change.
-    const all = [dev.rootTemplate, dev.dataTemplate, dev.apiTemplate, ...dev.contextTemplates.values()];
+    const all = [
+      dev.rootTemplate,
+      dev.dataTemplate,
+      dev.apiTemplate,
+      dev.webTemplate,
+      ...dev.contextTemplates.values(),
+    ];
     for (const template of all) {
       expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
       for (const output of Object.values(template.toJSON().Outputs ?? {}) as Json[])
@@ -126,7 +140,7 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
     expect(resourcesOf(synth({ routes: testRoutes }).dataTemplate)).toEqual(resourcesOf(dev.dataTemplate));
   });
 
-  it('surfaces the API URL, tables, bus, signing key, state machines and search endpoint on the root, where cdk deploy prints them', () => {
+  it('surfaces the API and storefront URLs, tables, bus, signing key, state machines and search endpoint on the root, where cdk deploy prints them', () => {
     const machines = stateMachines.map((spec) => `${spec.name}StateMachineArn`);
     const tableOutputs = tableNames.map((name) => `${pascalCase(name)}TableName`);
     expect(Object.keys(dev.rootTemplate.toJSON().Outputs).sort()).toEqual(
@@ -136,6 +150,7 @@ describe('the stage: one top-level stack with Data and Api nested stacks', () =>
         'EventBusName',
         'SearchEndpoint',
         'SigningKeySecretArn',
+        'StorefrontUrl',
         ...tableOutputs,
         ...machines,
       ].sort(),
@@ -216,5 +231,25 @@ describe('`npx cdk synth` as a user runs it: offline, no AWS credentials, real e
     const health = functions.find((fn) => String(fn.Properties.Description).endsWith('platform/handlers/health'));
     const module = await import(pathToFileURL(path.join(outdir, health.Metadata['aws:asset:path'], 'index.mjs')).href);
     expect(typeof module.handler).toBe('function');
+  });
+
+  it('builds the web app with Vite into the storefront deployment: index.html and hashed files, no inline script', () => {
+    expect(result.code, result.stderr).toBe(0);
+    const templates = readdirSync(outdir)
+      .filter((file) => file.endsWith('.nested.template.json'))
+      .map((file) => JSON.parse(readFileSync(path.join(outdir, file), 'utf8')));
+    const web = templates.find((t) =>
+      Object.values(t.Resources as Record<string, Json>).some((r) => r.Type === 'AWS::CloudFront::Distribution'),
+    );
+    const keys = Object.values(web.Resources as Record<string, Json>)
+      .filter((r) => r.Type === 'Custom::CDKBucketDeployment')
+      .map((r) => r.Properties.SourceObjectKeys[0]);
+    expect(new Set(keys).size).toBe(1);
+    const site = path.join(outdir, `asset.${String(keys[0]).replace(/\.zip$/, '')}`);
+    const html = readFileSync(path.join(site, 'index.html'), 'utf8');
+    expect(html).toMatch(/<script type="module"[^>]* src="\/assets\/[^"]+\.js"><\/script>/);
+    // The CSP allows no inline script: every <script> has a src.
+    expect(html.match(/<script(?![^>]*\ssrc=)[^>]*>/g) ?? []).toEqual([]);
+    expect(readdirSync(path.join(site, 'assets')).some((file) => /-[\w-]{8}\.js$/.test(file))).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { afterAll } from 'vitest';
 import { createShopStacks, type ShopTables } from '../../lib/app';
 import type { AppConfig } from '../../lib/app-config';
+import type { Storefront } from '../../lib/constructs/storefront';
 import type { StatefulStack } from '../../lib/stateful-stack';
 import type { StatelessStack } from '../../lib/stateless-stack';
 
@@ -32,12 +33,15 @@ export const unbundledApp = (context: Record<string, unknown> = {}) =>
 export interface Synth {
   /** `Shop-<stage>`, the top-level stack. */
   root: Stack;
-  /** Its `Data` and `Api` nested stacks. */
+  /** Its `Data`, `Api` and `Web` nested stacks. */
   data: StatefulStack;
   api: StatelessStack;
+  web: NestedStack;
+  storefront: Storefront;
   rootTemplate: Template;
   dataTemplate: Template;
   apiTemplate: Template;
+  webTemplate: Template;
   /** Nested stack (in the Api stack) per bounded context, by context name. */
   contextTemplates: Map<string, Template>;
 }
@@ -48,7 +52,7 @@ export interface SynthOptions extends Partial<AppConfig>, ShopTables {}
 export const synth = (options: SynthOptions = {}): Synth => {
   const { routes, eventRules, stateMachines, authorizer, ...rest } = options;
   const config = { ...baseConfig, ...rest };
-  const { root, data, api } = createShopStacks(unbundledApp(), config, {
+  const { root, data, api, web, storefront } = createShopStacks(unbundledApp(), config, {
     routes,
     eventRules,
     stateMachines,
@@ -60,9 +64,12 @@ export const synth = (options: SynthOptions = {}): Synth => {
     root,
     data,
     api,
+    web,
+    storefront,
     rootTemplate: Template.fromStack(root),
     dataTemplate: Template.fromStack(data),
     apiTemplate: Template.fromStack(api),
+    webTemplate: Template.fromStack(web),
     contextTemplates,
   };
 };
@@ -84,12 +91,13 @@ export const ofType = (template: Template, type: string): [string, Json][] =>
 
 /**
  * Every template of a synth, by construct path (a nested stack's name is a deploy-time token): the root,
- * its Data and Api nested stacks, and the Api stack's context stacks.
+ * its Data, Api and Web nested stacks, and the Api stack's context stacks.
  */
 export const allTemplates = (s: Synth): [string, Template][] => [
   [s.root.node.path, s.rootTemplate],
   [s.data.node.path, s.dataTemplate],
   [s.api.node.path, s.apiTemplate],
+  [s.web.node.path, s.webTemplate],
   ...[...s.contextTemplates].map(([name, template]): [string, Template] => [`${s.api.node.path}/${name}`, template]),
 ];
 
@@ -204,4 +212,16 @@ export const logicalIdOf = (template: Template, predicate: (resource: Json) => b
   const match = Object.entries(resourcesOf(template)).find(([, resource]) => predicate(resource));
   if (!match) throw new Error('no such resource');
   return match[0];
+};
+
+/**
+ * Logical ids of the function and role CDK adds for a bucket's `autoDeleteObjects` (the dev stage's web
+ * bucket), if the template has one. CDK's own machinery, run only when the stack deletes the bucket: its grant
+ * in the bucket policy uses wildcard actions, and its function logs to Lambda's default log group.
+ */
+export const autoDeleteProviderOf = (template: Template): { handler?: string; role?: string } => {
+  const [, resource] = ofType(template, 'Custom::S3AutoDeleteObjects')[0] ?? [];
+  if (!resource) return {};
+  const handler: string = resource.Properties.ServiceToken['Fn::GetAtt'][0];
+  return { handler, role: resourcesOf(template)[handler].Properties.Role['Fn::GetAtt'][0] };
 };

@@ -1,0 +1,305 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { type Stage, stackPrefix } from '../app-config';
+import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../web-headers';
+import { PROJECT_ROOT } from './service-function';
+
+/** The Vite config, relative to the repository root (the build runs from there). */
+export const VITE_CONFIG = 'web/vite.config.ts';
+/** Where Vite puts the content-hashed files (its `build.assetsDir`): the only files cached as immutable. */
+export const HASHED_DIR = 'assets';
+/** The distribution sends these paths to the API stage; every other path is the web app. */
+export const API_PATH_PATTERN = '/api/*';
+
+/**
+ * Viewer request on the web app: a path whose last segment has no extension is a client-side route, answered
+ * with the app's index.html (from S3, so a missing file stays a 404 and the API's errors are left alone).
+ * CloudFront Functions run a restricted ES 5.1 dialect: `var`, no arrow functions.
+ */
+export const SPA_FALLBACK_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) request.uri = '/index.html';
+  return request;
+}`;
+
+/**
+ * Viewer request on the API: the origin request drops the viewer's Host (API Gateway needs its own), so the
+ * host the browser talked to travels as x-forwarded-host, against which the API checks a cookie-authenticated
+ * request's Origin. Always overwritten, so a viewer cannot choose it.
+ */
+export const FORWARD_HOST_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var host = request.headers.host;
+  if (host) request.headers['x-forwarded-host'] = { value: host.value };
+  else delete request.headers['x-forwarded-host'];
+  return request;
+}`;
+
+export interface StorefrontProps {
+  stage: Stage;
+  /** The REST API whose stage serves `/api/*`. */
+  restApi: { restApiId: string };
+  /** That API's stage name: the origin path in front of `/api/v1/...`. */
+  apiStageName: string;
+}
+
+/**
+ * The storefront and admin web app: a private bucket behind a CloudFront distribution (origin access control),
+ * which also routes `/api/*` to the API stage, so the app, its API and the session cookie share one origin.
+ */
+export class Storefront extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly responseHeaders: cloudfront.ResponseHeadersPolicy;
+  /** `https://<distribution domain>` */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: StorefrontProps) {
+    super(scope, id);
+    const prod = props.stage === 'prod';
+    const stack = Stack.of(this);
+
+    // Rebuilt from the repository on every deploy, yet kept in prod like the other stateful resources; in dev
+    // it goes with the stack, emptied first (a non-empty bucket cannot be deleted).
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !prod,
+    });
+
+    this.responseHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      // Policy names are per account, not per region (CDK's default name leaves the region out).
+      responseHeadersPolicyName: `${stackPrefix(props.stage)}-WebSecurityHeaders-${stack.region}`,
+      comment: `Shop ${props.stage}: the web app's security headers (lib/web-headers.ts)`,
+      ...responseHeadersFrom(webSecurityHeaders),
+    });
+
+    // The deployment sets every object's Cache-Control; the edge keeps each as long as that says.
+    const staticFiles = new cloudfront.CachePolicy(this, 'StaticFiles', {
+      comment: `Shop ${props.stage}: static files, cached as their Cache-Control says`,
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.days(1),
+      maxTtl: Duration.days(365),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const viewerRequest = (name: string, code: string, comment: string): cloudfront.FunctionAssociation[] => [
+      {
+        eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+        function: new cloudfront.Function(this, name, {
+          code: cloudfront.FunctionCode.fromInline(code),
+          runtime: cloudfront.FunctionRuntime.JS_2_0,
+          comment,
+        }),
+      },
+    ];
+
+    // The stage's host; the stage name as the origin path: /api/v1/products -> <stage url>/api/v1/products.
+    const apiOrigin = new origins.HttpOrigin(
+      `${props.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
+      { originPath: `/${props.apiStageName}`, protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY },
+    );
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `Shop ${props.stage} storefront`,
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultBehavior: {
+        // LIST: a missing file is a 404, not S3's 403.
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: staticFiles,
+        responseHeadersPolicy: this.responseHeaders,
+        functionAssociations: viewerRequest('SpaFallback', SPA_FALLBACK_FUNCTION, 'Client-side routes get index.html'),
+      },
+      additionalBehaviors: {
+        [API_PATH_PATTERN]: {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          // With caching off, every viewer header but Host reaches the API: Authorization, Cookie,
+          // Idempotency-Key, Content-Type, Origin, x-shop-csrf, Sec-Fetch-Site, and every query string.
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: this.responseHeaders,
+          functionAssociations: viewerRequest(
+            'ForwardHost',
+            FORWARD_HOST_FUNCTION,
+            'The viewer Host as x-forwarded-host',
+          ),
+        },
+      },
+    });
+    this.url = `https://${this.distribution.distributionDomainName}`;
+
+    this.deploySite();
+  }
+
+  /**
+   * Two deployments of the same build: first the hashed files (immutable, never pruned, so a page loaded
+   * before a deploy can still fetch its lazy chunks), then everything else, index.html included (no-cache:
+   * a deploy is live at once, no invalidation needed).
+   */
+  private deploySite() {
+    const logGroup = new logs.LogGroup(this, 'DeploymentLogs', {
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // The role the deployment function runs as, with exactly the calls it makes (s3 cp of the zip, s3 sync
+    // without --delete); passed as immutable, so BucketDeployment's own wildcard grants are not added.
+    const role = new iam.Role(this, 'DeploymentRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the built web app into the storefront bucket',
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('*')] }),
+    );
+
+    const site = new s3assets.Asset(this, 'Site', webAppAsset());
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [site.bucket.arnForObjects(site.s3ObjectKey)] }),
+    );
+    const common = {
+      sources: [s3deploy.Source.bucket(site.bucket, site.s3ObjectKey)],
+      destinationBucket: this.bucket,
+      prune: false,
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+      // The keys are not used, and a large build would exceed the custom resource's 4 KB response.
+      outputObjectKeys: false,
+    } satisfies Partial<s3deploy.BucketDeploymentProps>;
+    const hashed = new s3deploy.BucketDeployment(this, 'DeployHashedFiles', {
+      ...common,
+      exclude: ['*'],
+      include: [`${HASHED_DIR}/*`],
+      cacheControl: [s3deploy.CacheControl.fromString(IMMUTABLE_CACHE)],
+    });
+    const pages = new s3deploy.BucketDeployment(this, 'DeployPages', {
+      ...common,
+      exclude: [`${HASHED_DIR}/*`],
+      cacheControl: [s3deploy.CacheControl.fromString(NO_CACHE)],
+    });
+    // A new index.html only once the files it names are there.
+    pages.node.addDependency(hashed);
+    // The function needs its policy before it first runs.
+    for (const deployment of [hashed, pages]) deployment.node.addDependency(role);
+  }
+}
+
+/**
+ * The web app's build as an asset: `vite build` on this machine (no Docker) during synth, into the asset's
+ * output directory. The hash is the output's, so a change anywhere the app imports from (its own files, the
+ * API's schemas, the dependencies) makes a new asset, and an unchanged build none. Under
+ * `aws:cdk:bundling-stacks = []` (the CDK tests) nothing is built.
+ */
+export const webAppAsset = (): s3assets.AssetProps => ({
+  path: path.join(PROJECT_ROOT, 'web'),
+  assetHashType: AssetHashType.OUTPUT,
+  bundling: {
+    local: localViteBuild,
+    // Only where Vite is not installed (no node_modules): a clean install and build in a container.
+    image: DockerImage.fromRegistry('node:22'),
+    volumes: [{ hostPath: PROJECT_ROOT, containerPath: '/project' }],
+    environment: { HOME: '/tmp', npm_config_cache: '/tmp/.npm' },
+    command: [
+      'bash',
+      '-c',
+      [
+        'mkdir -p /tmp/build',
+        'tar -C /project --exclude=./node_modules --exclude=./web/node_modules --exclude=./web/dist --exclude=./cdk.out --exclude=./.data -cf - . | tar -C /tmp/build -xf -',
+        'cd /tmp/build',
+        'npm ci --ignore-scripts --no-audit --no-fund',
+        `npx --no-install vite build --config ${VITE_CONFIG} --outDir /asset-output --emptyOutDir`,
+      ].join(' && '),
+    ],
+  },
+});
+
+const localViteBuild: ILocalBundling = {
+  tryBundle(outputDir: string): boolean {
+    if (!existsSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'vite'))) return false;
+    if (!existsSync(path.join(PROJECT_ROOT, VITE_CONFIG))) {
+      throw new Error(`The web app has no build: ${VITE_CONFIG} does not exist.`);
+    }
+    const result = spawnSync(
+      'npx',
+      ['--no-install', 'vite', 'build', '--config', VITE_CONFIG, '--outDir', outputDir, '--emptyOutDir'],
+      // Vite's report on stderr: `cdk synth` prints the template on stdout.
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 2, 2] },
+    );
+    if (result.status !== 0) {
+      throw new Error(`vite build failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+    }
+    return true;
+  },
+};
+
+/**
+ * CloudFront's response-headers policy sending exactly the given headers (those of lib/web-headers.ts, which
+ * the sandbox sends too), every one overriding what the origin sent.
+ */
+export const responseHeadersFrom = (
+  headers: Record<string, string>,
+): Pick<cloudfront.ResponseHeadersPolicyProps, 'securityHeadersBehavior' | 'customHeadersBehavior'> => {
+  const security: cloudfront.ResponseSecurityHeadersBehavior = {};
+  const custom: cloudfront.ResponseCustomHeader[] = [];
+  for (const [header, value] of Object.entries(headers)) {
+    switch (header.toLowerCase()) {
+      case 'content-security-policy':
+        Object.assign(security, { contentSecurityPolicy: { contentSecurityPolicy: value, override: true } });
+        break;
+      case 'strict-transport-security': {
+        const maxAge = /max-age=(\d+)/i.exec(value)?.[1];
+        if (!maxAge) throw new Error(`Strict-Transport-Security without max-age: ${value}`);
+        Object.assign(security, {
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.seconds(Number(maxAge)),
+            includeSubdomains: /;\s*includeSubDomains/i.test(value),
+            preload: /;\s*preload/i.test(value),
+            override: true,
+          },
+        });
+        break;
+      }
+      case 'x-frame-options':
+        Object.assign(security, {
+          frameOptions: { frameOption: value.toUpperCase() as cloudfront.HeadersFrameOption, override: true },
+        });
+        break;
+      case 'x-content-type-options':
+        if (value !== 'nosniff') throw new Error(`X-Content-Type-Options can only be nosniff, not ${value}`);
+        Object.assign(security, { contentTypeOptions: { override: true } });
+        break;
+      case 'referrer-policy':
+        Object.assign(security, {
+          referrerPolicy: { referrerPolicy: value as cloudfront.HeadersReferrerPolicy, override: true },
+        });
+        break;
+      default:
+        custom.push({ header, value, override: true });
+    }
+  }
+  return {
+    securityHeadersBehavior: security,
+    ...(custom.length > 0 && { customHeadersBehavior: { customHeaders: custom } }),
+  };
+};
