@@ -233,6 +233,13 @@ export const routes: Route[] = [
     auth: 'admin',
     bindings: { tables: { inventory: 'readwrite', platform: 'readwrite' } },
   },
+  {
+    method: 'GET',
+    path: '/api/v1/admin/inventory',
+    handler: 'inventory/handlers/list-stock',
+    auth: 'admin',
+    bindings: { tables: { inventory: 'read', platform: 'readwrite' } },
+  },
   // Orders
   {
     method: 'POST',

@@ -13,6 +13,21 @@ export const MAX_ORDER_SKUS = 50;
 
 const Quantity = z.number().check(z.int(), z.gte(1), z.lte(MAX_RESERVE_QUANTITY));
 
+/** A whole number from a query string, within [min, max]. */
+const QueryInt = (min: number, max: number) =>
+  z.pipe(
+    z.string().check(z.regex(/^\d{1,7}$/, 'Expected a whole number')),
+    z.pipe(z.transform(Number), z.number().check(z.gte(min), z.lte(max))),
+  );
+
+export const ListStockQuery = z.object({
+  /** Only SKUs with fewer than this many available. */
+  below: z.optional(QueryInt(1, MAX_AVAILABLE)),
+  limit: z.optional(QueryInt(1, 100)),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
+export type ListStockQuery = z.infer<typeof ListStockQuery>;
+
 export const SkuParams = z.object({ sku: Sku });
 export type SkuParams = z.infer<typeof SkuParams>;
 

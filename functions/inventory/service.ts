@@ -101,6 +101,21 @@ export const getStock = async (deps: InventoryDeps, sku: string): Promise<Stock>
   return toStock(record);
 };
 
+export const DEFAULT_STOCK_PAGE = 50;
+
+/** Admin: the stock records, optionally only those with fewer than `below` available; cursor pagination. */
+export const listStock = async (
+  deps: InventoryDeps,
+  query: { below?: number; limit?: number; cursor?: string },
+): Promise<{ items: Stock[]; nextCursor: string | null }> => {
+  const page = await deps.store.listStock({
+    limit: query.limit ?? DEFAULT_STOCK_PAGE,
+    ...(query.below !== undefined && { below: query.below }),
+    ...(query.cursor !== undefined && { cursor: query.cursor }),
+  });
+  return { items: page.items.map(toStock), nextCursor: page.nextCursor };
+};
+
 /** Admin: sets what is on sale (reservations and sales stay as they are); creates the SKU's record if absent. */
 export const setStock = async (
   deps: InventoryDeps & AlertDeps,

@@ -11,12 +11,15 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
+import { readPage } from '../shared/paging';
 import { StockContentionError } from './errors';
 
 export interface StockRecord {
@@ -62,10 +65,19 @@ export type ReserveOutcome =
   /** Nothing was written: `short` lacked stock, `unknown` have no stock record. */
   | { kind: 'unavailable'; short: { sku: string; requested: number; available: number }[]; unknown: string[] };
 
+export interface StockFilter {
+  /** Only SKUs whose `available` is below this. */
+  below?: number;
+  limit: number;
+  cursor?: string;
+}
+
 /** The inventory table's access: the only code that knows its key shapes. */
 export interface InventoryStore {
   createStockIfAbsent(sku: string, available: number, now?: Date): Promise<boolean>;
   getStock(sku: string): Promise<StockRecord | undefined>;
+  /** One page of stock records in the table's own order (not by SKU); the cursor is opaque and tied to `below`. */
+  listStock(filter: StockFilter): Promise<{ items: StockRecord[]; nextCursor: string | null }>;
   /** Sets `available` (creating the record if absent); `before` is the record as it was, atomically. */
   setAvailable(sku: string, available: number, now: Date): Promise<{ before?: StockRecord; after: StockRecord }>;
   /** Reserves every line for the order, or none (one transaction). Lines must have distinct SKUs. */
@@ -155,6 +167,13 @@ export const bandRange = (band: Band, quantity: number, threshold: number): { lo
 
 const MAX_ATTEMPTS = 10;
 
+/**
+ * Items a listing's scan evaluates per request at least: the filter drops reservations (and, with `below`, most
+ * stock records) after DynamoDB counted them against the request's Limit, so a Limit of one page would take
+ * many round trips.
+ */
+const SCAN_BATCH = 200;
+
 /** `available` of the item a refused condition returns (marshalled: the document client leaves errors as they come). */
 const availableOf = (item: Record<string, unknown> | undefined): number | undefined => {
   const value = item?.available;
@@ -226,6 +245,26 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
         new GetCommand({ TableName: table(), Key: stockKey(sku), ConsistentRead: true }),
       );
       return Item ? fromStockItem(Item) : undefined;
+    },
+
+    async listStock({ below, limit, cursor }) {
+      const keyNames = ['pk', 'sk'];
+      const fingerprint = JSON.stringify(['stock', below ?? null]);
+      // A scan: the table has no index of its stock records. It reads reservations too, and costs by the table's size.
+      const { items, lastKey } = await readPage(
+        (startKey, pageLimit) =>
+          client.send(
+            new ScanCommand({
+              TableName: table(),
+              FilterExpression: below === undefined ? 'sk = :stock' : 'sk = :stock AND available < :below',
+              ExpressionAttributeValues: { ':stock': 'STOCK', ...(below !== undefined && { ':below': below }) },
+              Limit: Math.max(pageLimit, SCAN_BATCH),
+              ...(startKey && { ExclusiveStartKey: startKey }),
+            }),
+          ),
+        { limit, startKey: decodeCursor(cursor, fingerprint, keyNames), keyNames },
+      );
+      return { items: items.map(fromStockItem), nextCursor: encodeCursor(lastKey, fingerprint) };
     },
 
     async setAvailable(sku, available, now) {

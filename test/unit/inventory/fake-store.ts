@@ -32,6 +32,13 @@ export const memoryInventoryStore = (initial: Record<string, number> = {}) => {
       const record = stock.get(sku);
       return record && { ...record };
     },
+    async listStock({ below, limit, cursor }) {
+      // Insertion order stands for the table's; the cursor is the index of the next record.
+      const matching = [...stock.values()].filter((record) => below === undefined || record.available < below);
+      const from = cursor === undefined ? 0 : Number(cursor);
+      const items = matching.slice(from, from + limit).map((record) => ({ ...record }));
+      return { items, nextCursor: from + limit < matching.length ? String(from + limit) : null };
+    },
     async setAvailable(sku, available, now) {
       const before = stock.get(sku);
       const after = {
