@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  Annotations,
+  AssetHashType,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -147,6 +155,11 @@ export class Storefront extends Construct {
         },
       },
     });
+    // The risk CDK warns of is a listing at `/`, which here is index.html (the default root object).
+    Annotations.of(this.distribution).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'defaultRootObject is index.html',
+    );
     this.url = `https://${this.distribution.distributionDomainName}`;
 
     this.deploySite();
@@ -211,7 +224,7 @@ export class Storefront extends Construct {
  * API's schemas, the dependencies) makes a new asset, and an unchanged build none. Under
  * `aws:cdk:bundling-stacks = []` (the CDK tests) nothing is built.
  */
-export const webAppAsset = (): s3assets.AssetProps => ({
+const webAppAsset = (): s3assets.AssetProps => ({
   path: path.join(PROJECT_ROOT, 'web'),
   assetHashType: AssetHashType.OUTPUT,
   bundling: {

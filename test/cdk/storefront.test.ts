@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +115,12 @@ describe('storefront distribution', () => {
     for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
       expect(behaviour.ViewerProtocolPolicy).toBe('redirect-to-https');
     }
+  });
+
+  it('synthesizes without a warning (LIST on the bucket is safe with index.html as the root object)', () => {
+    // A nested stack's warnings are its root's.
+    const warnings = Annotations.fromStack(dev.root).findWarning('*', Match.anyValue());
+    expect(warnings.filter((warning) => warning.id.startsWith(`/${dev.web.node.path}/`))).toEqual([]);
   });
 
   it('has no distribution-wide error pages: the API keeps its own 403 and 404', () => {
