@@ -74,7 +74,6 @@ const autoTolerance = (text: string) => {
 export class ProductIndex {
   private db: AnyOrama = create({ schema });
   private readonly sources = new Map<string, Source>();
-  private readonly byExactName = new Map<string, Set<string>>();
 
   get size() {
     return this.sources.size;
@@ -97,8 +96,6 @@ export class ProductIndex {
       updatedAt: String(source.updatedAt ?? ''),
     });
     this.sources.set(source.id, source);
-    const key = name.toLowerCase();
-    this.byExactName.set(key, (this.byExactName.get(key) ?? new Set()).add(source.id));
     return existed ? 'updated' : 'created';
   }
 
@@ -107,108 +104,46 @@ export class ProductIndex {
     if (!source) return false;
     await remove(this.db, id);
     this.sources.delete(id);
-    this.byExactName.get(String(source.name ?? '').toLowerCase())?.delete(id);
     return true;
   }
 
   async search(query: Query): Promise<Hits> {
     const text = query.text.trim();
-    const hitFilters = [...query.filter, ...query.postFilter];
-    // One Orama search per distinct set of filters: the hits' (which also counts the aggregations that share
-    // them), then one per other set, for its counts alone.
-    const groups: { key: string; filters: Filter[]; aggs: [string, Aggregation][] }[] = [
-      { key: keyOf(hitFilters), filters: hitFilters, aggs: [] },
-    ];
-    for (const [name, { filter, aggregation }] of Object.entries(query.aggs)) {
-      const filters = [...query.filter, ...filter];
-      const key = keyOf(filters);
-      const property = propertyOf(aggregation);
-      let group = groups.find((g) => g.key === key && !g.aggs.some(([, other]) => propertyOf(other) === property));
-      if (!group) {
-        group = { key, filters, aggs: [] };
-        groups.push(group);
-      }
-      group.aggs.push([name, aggregation]);
-    }
-    const [hitsGroup, ...countGroups] = groups as [(typeof groups)[number], ...typeof groups];
-    // Without text, naming the properties makes Orama walk every token (about 250 ms at 5,000 products).
-    const textParams = text
-      ? {
-          properties: ['name', 'description', 'brandText', 'categoryText'],
-          boost: { name: 4, brandText: 2 },
-          tolerance: autoTolerance(text),
-        }
-      : {};
-
     // Without text every score is equal: OpenSearch then orders by the tie-breaker, the name.
     const sort = query.sort.field === 'score' && !text ? { field: 'name' as const, descending: false } : query.sort;
-    const exact =
-      sort.field === 'score' && query.exactName !== undefined
-        ? [...(this.byExactName.get(query.exactName) ?? [])].filter((id) => {
-            const source = this.sources.get(id);
-            return source !== undefined && hitFilters.every((filter) => matches(source, filter));
-          })
-        : [];
-    // Exact names go first, so the page is cut from the reordered list: read past it by as many.
-    const limit = exact.length > 0 ? query.from + query.size + exact.length : query.size;
-    const offset = exact.length > 0 ? 0 : query.from;
     const sortProperty = { name: 'nameSort', priceCents: 'priceCents', updatedAt: 'updatedAt' } as const;
+    // One Orama search finds every match of the text and the query's filter, in order. The post_filter and
+    // the aggregations' own filters then apply to those matches here, as OpenSearch applies them: the hits
+    // with the post_filter, each aggregation with its own filters only.
     const result = await search(this.db, {
       term: text,
-      ...textParams,
-      where: whereOf(hitsGroup.filters),
-      limit,
-      offset,
+      // Without text, naming the properties makes Orama walk every token (about 250 ms at 5,000 products).
+      ...(text && {
+        properties: ['name', 'description', 'brandText', 'categoryText'],
+        boost: { name: 4, brandText: 2 },
+        tolerance: autoTolerance(text),
+      }),
+      where: whereOf(query.filter),
+      limit: this.sources.size,
       ...(sort.field !== 'score' && {
         sortBy: { property: sortProperty[sort.field], order: sort.descending ? 'DESC' : 'ASC' },
       }),
-      facets: facetsOf(hitsGroup.aggs),
     });
-    let ids = result.hits.map((hit) => String(hit.id));
-    if (exact.length > 0) {
-      const first = new Set(exact);
-      ids = [...exact, ...ids.filter((id) => !first.has(id))].slice(query.from, query.from + query.size);
+    const matched = result.hits.flatMap((hit) => this.sources.get(String(hit.id)) ?? []);
+    let hits = matched.filter((source) => query.postFilter.every((filter) => matches(source, filter)));
+    if (sort.field === 'score' && query.exactName !== undefined) {
+      // Exact names go first, as the OpenSearch query's boosted `should` puts them.
+      const exact = hits.filter((source) => String(source.name ?? '').toLowerCase() === query.exactName);
+      if (exact.length > 0) hits = [...exact, ...hits.filter((source) => !exact.includes(source))];
     }
     const aggs: Hits['aggs'] = {};
-    const collect = (group: (typeof groups)[number], counted: { count: number; facets?: FacetResult }) => {
-      for (const [name, aggregation] of group.aggs) {
-        aggs[name] = { count: counted.count, buckets: bucketsOf(aggregation, counted.facets ?? {}) };
-      }
-    };
-    collect(hitsGroup, result);
-    for (const group of countGroups) {
-      // A preflight search counts and facets without reading any document.
-      collect(
-        group,
-        await search(this.db, {
-          term: text,
-          ...textParams,
-          where: whereOf(group.filters),
-          preflight: true,
-          facets: facetsOf(group.aggs),
-        }),
-      );
+    for (const [name, { filter, aggregation }] of Object.entries(query.aggs)) {
+      const counted = matched.filter((source) => filter.every((clause) => matches(source, clause)));
+      aggs[name] = { count: counted.length, buckets: bucketsOf(aggregation, counted) };
     }
-    return { total: result.count, hits: ids.flatMap((id) => this.sources.get(id) ?? []), aggs };
+    return { total: hits.length, hits: hits.slice(query.from, query.from + query.size), aggs };
   }
 }
-
-type FacetResult = Record<string, { values: Record<string, number> }>;
-
-/** The same filters in any order give the same key. */
-const keyOf = (filters: Filter[]) =>
-  filters
-    .map((filter) =>
-      JSON.stringify(
-        filter.field === 'priceCents'
-          ? [filter.field, [...filter.ranges].sort((a, b) => a.min - b.min || a.max - b.max)]
-          : [filter.field, [...filter.values].sort()],
-      ),
-    )
-    .sort()
-    .join('|');
-
-const propertyOf = (aggregation: Aggregation) => ('terms' in aggregation ? aggregation.terms : 'priceCents');
 
 const matches = (source: Source, filter: Filter) => {
   if (filter.field !== 'priceCents') return filter.values.includes(String(source[filter.field]));
@@ -234,28 +169,24 @@ const whereOf = (filters: Filter[]): Where => {
   return conditions[0] ?? {};
 };
 
-const facetsOf = (aggs: [string, Aggregation][]) =>
-  Object.fromEntries(
-    aggs.map(([, aggregation]) =>
-      'terms' in aggregation
-        ? [aggregation.terms, { limit: aggregation.size }]
-        : [
-            'priceCents',
-            {
-              ranges: aggregation.ranges.map((range) => ({
-                from: range.from,
-                // Orama's ranges include both ends; cents are whole numbers, so [from, to) is [from, to - 1].
-                to: range.to === undefined ? Number.MAX_SAFE_INTEGER : range.to - 1,
-              })),
-            },
-          ],
-    ),
-  );
-
-const bucketsOf = (aggregation: Aggregation, facets: FacetResult): Bucket[] => {
-  if ('terms' in aggregation) {
-    return Object.entries(facets[aggregation.terms]?.values ?? {}).map(([key, count]) => ({ key, count }));
+/** A terms aggregation's buckets, most frequent first (then by value, as OpenSearch orders ties), or each range's count. */
+const bucketsOf = (aggregation: Aggregation, sources: Source[]): Bucket[] => {
+  if ('ranges' in aggregation) {
+    return aggregation.ranges.map((range) => ({
+      ...range,
+      count: sources.filter((source) => {
+        const price = Number(source.priceCents);
+        return price >= range.from && (range.to === undefined || price < range.to);
+      }).length,
+    }));
   }
-  const counts = Object.values(facets.priceCents?.values ?? {});
-  return aggregation.ranges.map((range, i) => ({ ...range, count: counts[i] ?? 0 }));
+  const counts = new Map<string, number>();
+  for (const source of sources) {
+    const value = String(source[aggregation.terms] ?? '');
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, aggregation.size)
+    .map(([key, count]) => ({ key, count }));
 };
