@@ -6,6 +6,7 @@ import { indexDefinition } from './index-definition';
 import {
   type Facets,
   PRICE_BUCKETS,
+  priceBucketOf,
   type SearchDocument,
   type SearchIndex,
   type SearchRequest,
@@ -37,12 +38,57 @@ const SORTS: Record<SearchRequest['sort'], unknown[]> = {
 
 export const FACET_SIZE = 50;
 
-/** The _search body of a request: the full-text query, its filters, the page, and the facets as aggregations. */
+type FacetName = keyof Facets;
+type Clause = Record<string, unknown>;
+
+/** The price buckets picked, in the facet's order; a key outside PRICE_BUCKETS is a caller's bug, not a filter. */
+const pickedBuckets = (keys: string[]) => {
+  for (const key of keys) if (!priceBucketOf(key)) throw new RangeError(`Unknown price bucket ${key}`);
+  return PRICE_BUCKETS.filter((bucket) => keys.includes(bucket.key));
+};
+
+const priceRange = (bucket: (typeof PRICE_BUCKETS)[number]): Clause => ({
+  range: { priceCents: { gte: bucket.fromCents, ...(bucket.toCents !== undefined && { lt: bucket.toCents }) } },
+});
+
+/** One clause per facet the request picks values of, matching any of those values. */
+const facetFilters = (request: SearchRequest): Partial<Record<FacetName, Clause>> => {
+  const filters: Partial<Record<FacetName, Clause>> = {};
+  if (request.categories?.length) {
+    filters.category = { terms: { categoryId: [...new Set(request.categories.map(categoryIdOf))] } };
+  }
+  if (request.brands?.length) filters.brand = { terms: { brand: [...new Set(request.brands)] } };
+  if (request.priceBuckets?.length) {
+    const ranges = pickedBuckets(request.priceBuckets).map(priceRange);
+    filters.price = ranges.length === 1 ? (ranges[0] as Clause) : { bool: { should: ranges, minimum_should_match: 1 } };
+  }
+  return filters;
+};
+
+const FACET_AGGREGATIONS: Record<FacetName, Clause> = {
+  category: { terms: { field: 'category', size: FACET_SIZE } },
+  brand: { terms: { field: 'brand', size: FACET_SIZE } },
+  price: {
+    range: {
+      field: 'priceCents',
+      ranges: PRICE_BUCKETS.map((bucket) => ({
+        key: bucket.key,
+        from: bucket.fromCents,
+        ...(bucket.toCents !== undefined && { to: bucket.toCents }),
+      })),
+    },
+  },
+};
+
+/**
+ * The _search body of a request: the full-text query with the filters that narrow everything (the price
+ * range), the page, and the facets. Facet filters narrow the hits as a post_filter, which aggregations do not
+ * see; each facet's aggregation applies the other facets' filters itself, so a facet counts its values as
+ * if none of them were picked (multi-select facets).
+ */
 export const searchBody = (request: SearchRequest) => {
   const text = request.text.trim();
   const filter: unknown[] = [];
-  if (request.category !== undefined) filter.push({ term: { categoryId: categoryIdOf(request.category) } });
-  if (request.brand !== undefined) filter.push({ term: { brand: request.brand } });
   if (request.minCents !== undefined || request.maxCents !== undefined) {
     filter.push({
       range: {
@@ -53,6 +99,8 @@ export const searchBody = (request: SearchRequest) => {
       },
     });
   }
+  const facets = facetFilters(request);
+  const picked = Object.values(facets);
   const query = text
     ? {
         bool: {
@@ -72,26 +120,20 @@ export const searchBody = (request: SearchRequest) => {
         },
       }
     : { bool: { must: [{ match_all: {} }], filter } };
+  const aggs = Object.fromEntries(
+    (Object.keys(FACET_AGGREGATIONS) as FacetName[]).map((name) => {
+      const others = Object.entries(facets).flatMap(([facet, clause]) => (facet === name ? [] : [clause]));
+      return [name, { filter: { bool: { filter: others } }, aggs: { [name]: FACET_AGGREGATIONS[name] } }];
+    }),
+  );
   return {
     from: request.offset,
     size: request.size,
     track_total_hits: true,
     query,
+    ...(picked.length > 0 && { post_filter: { bool: { filter: picked } } }),
     sort: SORTS[request.sort],
-    aggs: {
-      category: { terms: { field: 'category', size: FACET_SIZE } },
-      brand: { terms: { field: 'brand', size: FACET_SIZE } },
-      price: {
-        range: {
-          field: 'priceCents',
-          ranges: PRICE_BUCKETS.map((bucket) => ({
-            key: bucket.key,
-            from: bucket.fromCents,
-            ...(bucket.toCents !== undefined && { to: bucket.toCents }),
-          })),
-        },
-      },
-    },
+    aggs,
   };
 };
 
@@ -100,13 +142,21 @@ interface Bucket {
   doc_count: number;
 }
 
-interface SearchResponseBody {
-  hits?: { total?: number | { value: number }; hits?: { _source?: SearchDocument & { categoryId?: string } }[] };
-  aggregations?: Record<string, { buckets?: Bucket[] | Record<string, Omit<Bucket, 'key'>> }>;
+/** A terms or range aggregation's result, or a filter aggregation's with its sub-aggregation's under its name. */
+interface Aggregation {
+  buckets?: Bucket[] | Record<string, Omit<Bucket, 'key'>>;
+  [inner: string]: unknown;
 }
 
+interface SearchResponseBody {
+  hits?: { total?: number | { value: number }; hits?: { _source?: SearchDocument & { categoryId?: string } }[] };
+  aggregations?: Record<string, Aggregation>;
+}
+
+/** A facet's buckets: in the `filter` aggregation that wraps it under the same name, or (older bodies) at the top. */
 const bucketsOf = (body: SearchResponseBody, name: string): Record<string, number> => {
-  const buckets = body.aggregations?.[name]?.buckets ?? [];
+  const aggregation = body.aggregations?.[name];
+  const buckets = aggregation?.buckets ?? (aggregation?.[name] as Aggregation | undefined)?.buckets ?? [];
   const list = Array.isArray(buckets)
     ? buckets
     : Object.entries(buckets).map(([key, bucket]) => ({ key, doc_count: bucket.doc_count }));

@@ -15,11 +15,19 @@ export interface SearchDocument {
 export const SEARCH_SORTS = ['relevance', 'price', '-price', 'name', '-name', 'newest'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
+/**
+ * Filters combine with AND; the values of one facet (categories, brands, price buckets) with OR. Facet
+ * filters narrow the hits but not their own facet's counts (see Facets); minCents/maxCents narrow both.
+ */
 export interface SearchRequest {
   /** Free text; empty matches everything. */
   text: string;
-  category?: string;
-  brand?: string;
+  /** Category names or ids, matched by id (categoryIdOf). */
+  categories?: string[];
+  /** Brands, matched exactly. */
+  brands?: string[];
+  /** Keys of PRICE_BUCKETS. */
+  priceBuckets?: string[];
   minCents?: number;
   maxCents?: number;
   sort: SearchSort;
@@ -37,6 +45,12 @@ export const PRICE_BUCKETS: { key: string; fromCents: number; toCents?: number }
   { key: '1000+', fromCents: 100_000 },
 ];
 
+export const priceBucketOf = (key: string) => PRICE_BUCKETS.find((bucket) => bucket.key === key);
+
+/**
+ * Counts per value, as multi-select facets count: each facet over the matches of the text and every filter
+ * except that facet's own, so that a shopper who picked one value still sees the others it could add.
+ */
 export interface Facets {
   category: Record<string, number>;
   brand: Record<string, number>;
@@ -46,7 +60,7 @@ export interface Facets {
 export interface SearchResult {
   hits: SearchDocument[];
   total: number;
-  /** Counted over every match of the query and its filters, not only the page. */
+  /** Counted over every match, not only the page (each facet without its own filter). */
   facets: Facets;
 }
 

@@ -37,17 +37,30 @@ export const toDocument = (product: CatalogProduct): SearchDocument => ({
 
 const toItem = ({ priceCents, ...document }: SearchDocument) => ({ ...document, price: fromCents(priceCents) });
 
+/** A list as a cursor's fingerprint holds it: one value as the string it was before lists, so its cursors stay valid. */
+const fingerprintOf = (values: string[] | undefined) => (values?.length === 1 ? values[0] : values);
+
 export const searchProducts = async (index: SearchIndex, query: SearchQuery) => {
   const size = query.limit ?? DEFAULT_PAGE_SIZE;
   const minCents = query.minPrice === undefined ? undefined : toCents(query.minPrice);
   const maxCents = query.maxPrice === undefined ? undefined : toCents(query.maxPrice);
   // The cursor is bound to the query it continues.
-  const fingerprint = JSON.stringify([query.q, query.category, query.brand, minCents, maxCents, query.sort, size]);
+  const fingerprint = JSON.stringify([
+    query.q,
+    fingerprintOf(query.category),
+    fingerprintOf(query.brand),
+    minCents,
+    maxCents,
+    query.sort,
+    size,
+    ...(query.price === undefined ? [] : [query.price]),
+  ]);
   const offset = Number(decodeCursor(query.cursor, fingerprint, ['offset'])?.offset ?? 0);
   const result = await index.search({
     text: query.q,
-    ...(query.category !== undefined && { category: query.category }),
-    ...(query.brand !== undefined && { brand: query.brand }),
+    ...(query.category !== undefined && { categories: query.category }),
+    ...(query.brand !== undefined && { brands: query.brand }),
+    ...(query.price !== undefined && { priceBuckets: query.price }),
     ...(minCents !== undefined && { minCents }),
     ...(maxCents !== undefined && { maxCents }),
     sort: query.sort,

@@ -30,7 +30,7 @@ const laptop: SearchDocument = {
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
-/** A response of OpenSearch 2.19 to the adapter's _search body (trimmed of _shards and scores). */
+/** A response of OpenSearch 2.19 to the adapter's _search body (trimmed of _shards and scores), its facets in filter aggregations. */
 const recordedSearchResponse = {
   took: 7,
   timed_out: false,
@@ -50,21 +50,34 @@ const recordedSearchResponse = {
     ],
   },
   aggregations: {
-    category: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 'Computers', doc_count: 2 }] },
+    category: {
+      doc_count: 2,
+      category: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 0,
+        buckets: [{ key: 'Computers', doc_count: 2 }],
+      },
+    },
     brand: {
-      doc_count_error_upper_bound: 0,
-      sum_other_doc_count: 0,
-      buckets: [
-        { key: 'SpeedDrive', doc_count: 1 },
-        { key: 'TechPro', doc_count: 1 },
-      ],
+      doc_count: 2,
+      brand: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 0,
+        buckets: [
+          { key: 'SpeedDrive', doc_count: 1 },
+          { key: 'TechPro', doc_count: 1 },
+        ],
+      },
     },
     price: {
-      buckets: [
-        { key: '0-50', from: 0, to: 5000, doc_count: 0 },
-        { key: '100-250', from: 10000, to: 25000, doc_count: 1 },
-        { key: '1000+', from: 100000, doc_count: 1 },
-      ],
+      doc_count: 2,
+      price: {
+        buckets: [
+          { key: '0-50', from: 0, to: 5000, doc_count: 0 },
+          { key: '100-250', from: 10000, to: 25000, doc_count: 1 },
+          { key: '1000+', from: 100000, doc_count: 1 },
+        ],
+      },
     },
   },
 };
@@ -74,19 +87,44 @@ interface SentBody {
   from: number;
   size: number;
   query: { bool: { must: { multi_match?: unknown }[]; should?: unknown[]; filter: unknown[] } };
+  post_filter?: unknown;
   sort: unknown[];
-  aggs: { category: unknown; price: { range: { ranges: unknown[] } } };
+  aggs: Record<'category' | 'brand' | 'price', { filter: unknown; aggs: Record<string, unknown> }>;
 }
 
 const request: SearchRequest = { text: ' Ultrabok ', sort: 'relevance', offset: 20, size: 10 };
+
+const sentBody = async (searched: SearchRequest) => {
+  const { transport, requests } = recording({ statusCode: 200, body: recordedSearchResponse });
+  await openSearchIndex(transport, 'products').search(searched);
+  expect(requests).toHaveLength(1);
+  return requests[0]?.params.body as SentBody;
+};
+
+const categoryAgg = { terms: { field: 'category', size: 50 } };
+const brandAgg = { terms: { field: 'brand', size: 50 } };
+const priceAgg = {
+  range: {
+    field: 'priceCents',
+    ranges: [
+      { key: '0-50', from: 0, to: 5_000 },
+      { key: '50-100', from: 5_000, to: 10_000 },
+      { key: '100-250', from: 10_000, to: 25_000 },
+      { key: '250-500', from: 25_000, to: 50_000 },
+      { key: '500-1000', from: 50_000, to: 100_000 },
+      { key: '1000+', from: 100_000 },
+    ],
+  },
+};
+const all = (...filter: unknown[]) => ({ bool: { filter } });
 
 describe('the OpenSearch adapter', () => {
   it('searches with a fuzzy, prefix-aware query, exact-name boost, filters, page and facet aggregations', async () => {
     const { transport, requests } = recording({ statusCode: 200, body: recordedSearchResponse });
     await openSearchIndex(transport, 'products').search({
       ...request,
-      category: 'Home Office',
-      brand: 'TechPro',
+      categories: ['Home Office'],
+      brands: ['TechPro'],
       minCents: 10_000,
       maxCents: 50_000,
     });
@@ -102,14 +140,59 @@ describe('the OpenSearch adapter', () => {
       fields: expect.arrayContaining(['name^4', 'name.prefix^2']),
     });
     expect(body.query.bool.should).toEqual([{ term: { 'name.exact': { value: 'ultrabok', boost: 10 } } }]);
-    expect(body.query.bool.filter).toEqual([
-      { term: { categoryId: 'home-office' } },
-      { term: { brand: 'TechPro' } },
-      { range: { priceCents: { gte: 10_000, lte: 50_000 } } },
-    ]);
+    // The price range narrows hits and facets alike; the facet filters narrow the hits after the facets.
+    expect(body.query.bool.filter).toEqual([{ range: { priceCents: { gte: 10_000, lte: 50_000 } } }]);
+    expect(body.post_filter).toEqual(
+      all({ terms: { categoryId: ['home-office'] } }, { terms: { brand: ['TechPro'] } }),
+    );
     expect(body.sort[0]).toBe('_score');
-    expect(body.aggs.category).toEqual({ terms: { field: 'category', size: 50 } });
-    expect(body.aggs.price.range.ranges.at(-1)).toEqual({ key: '1000+', from: 100_000 });
+    expect(body.aggs.category.aggs).toEqual({ category: categoryAgg });
+    expect(body.aggs.price.aggs).toEqual({ price: priceAgg });
+  });
+
+  it('counts each facet with every facet filter but its own', async () => {
+    const body = await sentBody({
+      ...request,
+      categories: ['Audio', 'gaming', ' AUDIO '],
+      brands: ['SoundWave', 'GameForce'],
+      priceBuckets: ['1000+', '100-250'],
+      minCents: 5_000,
+    });
+    const category = { terms: { categoryId: ['audio', 'gaming'] } };
+    const brand = { terms: { brand: ['SoundWave', 'GameForce'] } };
+    // Any of the buckets, in the facet's order, each [from, to).
+    const price = {
+      bool: {
+        should: [{ range: { priceCents: { gte: 10_000, lt: 25_000 } } }, { range: { priceCents: { gte: 100_000 } } }],
+        minimum_should_match: 1,
+      },
+    };
+    expect(body.query.bool.filter).toEqual([{ range: { priceCents: { gte: 5_000 } } }]);
+    expect(body.post_filter).toEqual(all(category, brand, price));
+    expect(body.aggs).toEqual({
+      category: { filter: all(brand, price), aggs: { category: categoryAgg } },
+      brand: { filter: all(category, price), aggs: { brand: brandAgg } },
+      price: { filter: all(category, brand), aggs: { price: priceAgg } },
+    });
+  });
+
+  it('filters one price bucket by its range, and sends no post_filter without a facet filter', async () => {
+    const one = await sentBody({ ...request, priceBuckets: ['50-100'] });
+    expect(one.post_filter).toEqual(all({ range: { priceCents: { gte: 5_000, lt: 10_000 } } }));
+    expect(one.aggs.category.filter).toEqual(one.post_filter);
+    expect(one.aggs.price.filter).toEqual(all());
+
+    const none = await sentBody(request);
+    expect(none).not.toHaveProperty('post_filter');
+    for (const name of ['category', 'brand', 'price'] as const) expect(none.aggs[name].filter).toEqual(all());
+  });
+
+  it('refuses a price bucket the facet does not have rather than dropping the filter', async () => {
+    const { transport, requests } = recording();
+    await expect(openSearchIndex(transport, 'products').search({ ...request, priceBuckets: ['5-10'] })).rejects.toThrow(
+      /Unknown price bucket 5-10/,
+    );
+    expect(requests).toHaveLength(0);
   });
 
   it('matches everything for an empty text and sorts by the field asked', async () => {
@@ -158,13 +241,17 @@ describe('the OpenSearch adapter', () => {
     });
   });
 
-  it('reads the older response shapes: a numeric total and keyed range buckets', () => {
+  it('reads the older response shapes: a numeric total, keyed range buckets, facets not in a filter aggregation', () => {
     const result = readSearchResponse({
       hits: { total: 3, hits: [] },
-      aggregations: { price: { buckets: { '50-100': { from: 5000, to: 10000, doc_count: 3 } } } },
+      aggregations: {
+        price: { buckets: { '50-100': { from: 5000, to: 10000, doc_count: 3 } } },
+        brand: { buckets: [{ key: 'TechPro', doc_count: 3 }] },
+      },
     });
     expect(result.total).toBe(3);
     expect(result.facets.price['50-100']).toBe(3);
+    expect(result.facets.brand).toEqual({ TechPro: 3 });
     expect(result.facets.category).toEqual({});
   });
 

@@ -8,6 +8,7 @@ import {
   searchProducts,
   syncProduct,
 } from '../../../functions/search/service';
+import { encodeCursor } from '../../../functions/shared/cursor';
 
 const memoryIndex = () => {
   const docs = new Map<string, SearchDocument>();
@@ -123,5 +124,46 @@ describe('search use cases', () => {
     await expect(
       searchProducts(index, { q: 'y', sort: 'relevance', limit: 2, cursor: first.nextCursor ?? '' }),
     ).rejects.toThrow(/cursor/);
+  });
+
+  it('passes the picked facet values on, and binds its cursor to them', async () => {
+    const { index, docs, requests } = memoryIndex();
+    for (const id of ['a', 'b', 'c']) docs.set(id, { ...product(id) });
+    const query = {
+      q: '',
+      sort: 'relevance' as const,
+      limit: 2,
+      category: ['Audio', 'Gaming'],
+      brand: ['B'],
+      price: ['0-50', '1000+'],
+    };
+    const first = await searchProducts(index, query);
+    expect(requests[0]).toMatchObject({
+      categories: ['Audio', 'Gaming'],
+      brands: ['B'],
+      priceBuckets: ['0-50', '1000+'],
+    });
+    const cursor = first.nextCursor ?? '';
+    expect((await searchProducts(index, { ...query, cursor })).items.map((item) => item.id)).toEqual(['c']);
+    for (const other of [{ category: ['Audio'] }, { brand: ['B', 'C'] }, { price: ['0-50'] }, { price: undefined }]) {
+      await expect(searchProducts(index, { ...query, ...other, cursor })).rejects.toThrow(/cursor/);
+    }
+  });
+
+  it('keeps the cursors of one category or brand as they were before lists', async () => {
+    const { index, docs } = memoryIndex();
+    for (const id of ['a', 'b', 'c']) docs.set(id, { ...product(id) });
+    // The cursor's fingerprint as it was computed when category and brand took one value each.
+    const fingerprint = JSON.stringify(['', 'Audio', 'B', undefined, undefined, 'relevance', 2]);
+    const cursor = encodeCursor({ offset: 2 }, fingerprint) ?? '';
+    const page = await searchProducts(index, {
+      q: '',
+      sort: 'relevance',
+      limit: 2,
+      category: ['Audio'],
+      brand: ['B'],
+      cursor,
+    });
+    expect(page.items.map((item) => item.id)).toEqual(['c']);
   });
 });
