@@ -49,5 +49,9 @@ export const ensureWebBuild = async (root: string): Promise<WebBuildOutcome> => 
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-  return { built: true, reason: current === undefined ? 'missing' : 'stale', seconds: (performance.now() - started) / 1000 };
+  return {
+    built: true,
+    reason: current === undefined ? 'missing' : 'stale',
+    seconds: (performance.now() - started) / 1000,
+  };
 };
