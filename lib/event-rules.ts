@@ -67,6 +67,16 @@ export const eventRules: EventRule[] = [
     target: { handler: 'inventory/handlers/restock-on-cancel', bindings: { tables: { inventory: 'readwrite' } } },
   },
   {
+    name: 'CountOrderEvents',
+    description:
+      "Keeps the admin overview's daily order counters (placed, confirmed, failed by reason, cancelled, revenue), once per event",
+    pattern: {
+      source: ['shop.orders'],
+      'detail-type': ['OrderPlaced', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled'],
+    },
+    target: { handler: 'reporting/handlers/count-order-event', bindings: { tables: { platform: 'readwrite' } } },
+  },
+  {
     name: 'IndexProductOnChange',
     description: "Upserts or removes the product's search document (the read model of the catalog)",
     pattern: { source: ['shop.catalog'], 'detail-type': ['ProductChanged'] },

@@ -163,6 +163,14 @@ export const routes: Route[] = [
     auth: 'admin',
     bindings: { tables: { platform: 'readwrite' } },
   },
+  {
+    // The daily counters (platform) and the SKUs running low (inventory); platform is read-write for the audit.
+    method: 'GET',
+    path: '/api/v1/admin/overview',
+    handler: 'reporting/handlers/get-overview',
+    auth: 'admin',
+    bindings: { tables: { platform: 'readwrite', inventory: 'read' } },
+  },
   // Cart: the owner or an admin (checked in the handler).
   {
     method: 'GET',
