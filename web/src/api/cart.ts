@@ -1,8 +1,8 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
-import type { CartView } from '../../../functions/carts/schemas';
+import type { CartItem, CartView } from '../../../functions/carts/schemas';
 import type { Product } from '../../../functions/catalog/schemas';
-import { del, get, post, put } from './client';
+import { del, get, isApiError, post, put } from './client';
 import { addGuestLine, guestCartSnapshot, readGuestCart, setGuestQuantity, subscribeGuestCart } from './guest-cart';
 import { productQuery } from './products';
 import { useSession } from './session';
@@ -18,9 +18,24 @@ const useGuestCart = (enabled: boolean) => {
     queries: (enabled ? lines : []).map((line) => productQuery(line.productId)),
   });
   const loading = products.some((p) => p.isPending);
-  const items = lines.flatMap((line, i) => {
-    const product = products[i]?.data as Product | undefined;
-    if (!product) return [];
+  const items = lines.flatMap((line, i): CartItem[] => {
+    const query = products[i];
+    const product = query?.data as Product | undefined;
+    if (!product) {
+      // A product withdrawn since it was added shows as unavailable, as the server's cart shows it.
+      if (!isApiError(query?.error, 404)) return [];
+      return [
+        {
+          productId: line.productId,
+          sku: '',
+          name: 'A product no longer sold',
+          price: 0,
+          quantity: line.quantity,
+          lineTotal: 0,
+          available: false,
+        },
+      ];
+    }
     const priceCents = Math.round(product.price * 100);
     return [
       {
@@ -34,14 +49,15 @@ const useGuestCart = (enabled: boolean) => {
       },
     ];
   });
-  const subtotalCents = items.reduce((sum, item) => sum + Math.round(item.lineTotal * 100), 0);
+  const counted = items.filter((item) => item.available);
+  const subtotalCents = counted.reduce((sum, item) => sum + Math.round(item.lineTotal * 100), 0);
   const view: CartView = {
     userId: '',
     items,
-    itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
+    itemCount: counted.reduce((sum, item) => sum + item.quantity, 0),
     subtotal: subtotalCents / 100,
     total: subtotalCents / 100,
-    currency: 'USD',
+    currency: (products.find((p) => p.data)?.data as Product | undefined)?.currency ?? 'USD',
   };
   return { view, loading };
 };

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { Product } from '../../../functions/catalog/schemas';
 import type { Facets } from '../../../functions/search/port';
 import { get } from './client';
@@ -28,4 +28,6 @@ export const useSearch = (params: SearchParams, pageSize = 12) =>
       get<SearchPage>('/search', { ...params, limit: pageSize, cursor: pageParam ?? undefined }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // A new filter keeps the old results (and facets) on screen until the new ones arrive.
+    placeholderData: keepPreviousData,
   });

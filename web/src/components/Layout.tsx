@@ -1,5 +1,5 @@
 import { type FormEvent, Suspense } from 'react';
-import { Link, NavLink, Outlet, useNavigate, useSearchParams } from 'react-router';
+import { Link, NavLink, Outlet, ScrollRestoration, useNavigate, useSearchParams } from 'react-router';
 import { useCart } from '../api/cart';
 import { useCategories } from '../api/products';
 import { useLogout, useSession } from '../api/session';
@@ -17,6 +17,8 @@ const SearchBox = () => {
     <search className="search-box" aria-label="Products">
       <form onSubmit={submit}>
         <input
+          // A new search (or Back) shows its own words in the box.
+          key={params.get('q') ?? ''}
           name="q"
           type="search"
           aria-label="Search products"
@@ -43,11 +45,17 @@ const AccountLinks = () => {
       <NavLink to="/cart">
         Cart
         {count > 0 && (
-          <span className="badge">
-            {' '}
-            ({count}
-            <span className="visually-hidden"> items</span>)
-          </span>
+          // Seen as "Cart (3)", heard as "Cart (3 items)".
+          <>
+            <span className="badge" aria-hidden="true">
+              {' '}
+              ({count})
+            </span>
+            <span className="visually-hidden">
+              {' '}
+              ({count} {count === 1 ? 'item' : 'items'})
+            </span>
+          </>
         )}
       </NavLink>
       {user ? (
@@ -109,6 +117,8 @@ export const Layout = () => (
         <Outlet />
       </Suspense>
     </main>
+    {/* A new page starts at its top (Back returns to where it was), not where the last one was scrolled to. */}
+    <ScrollRestoration />
     <footer className="site-footer">
       <p>Prices in USD. Test mode: no real card is charged.</p>
     </footer>

@@ -1,4 +1,12 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId, useState } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import type * as z from 'zod/mini';
 import type { FieldIssue } from '../../../functions/shared/errors';
 import { check } from '../../../functions/shared/validation';
@@ -18,22 +26,43 @@ const byField = (issues: FieldIssue[]): FieldErrors => {
 /**
  * Form validation with the API's own zod schema: the form refuses what the API would refuse, with the same
  * message next to the field. A 400 from the API (a rule only the server knows) lands next to its field too.
+ * Put `ref` on the <form>: after a refused submit, focus moves to the first field in error.
  */
 export const useSchemaForm = <T,>(schema: z.ZodMiniType<T>) => {
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [refusals, setRefusals] = useState(0);
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (refusals > 0) ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [refusals]);
+  const show = (next: FieldErrors) => {
+    setErrors(next);
+    setRefusals((n) => n + 1);
+  };
+  /**
+   * Shows an API error: its field issues next to the fields, else its message next to the field that
+   * `fieldOfCode` names for its code (`{ EMAIL_TAKEN: 'email' }`), else above the form.
+   * The map is typed loosely so that `onError: form.showApiError` works too (the mutation's variables then
+   * come second, and name no error code).
+   */
+  const showApiError = (error: unknown, fieldOfCode?: Readonly<Record<string, string>> | object) => {
+    const named =
+      error instanceof ApiError ? (fieldOfCode as Record<string, unknown> | undefined)?.[error.code] : undefined;
+    if (error instanceof ApiError && error.details.length > 0) show(byField(error.details));
+    else if (typeof named === 'string') show({ [named]: (error as ApiError).message });
+    else show({ _form: error instanceof Error ? error.message : 'Something went wrong' });
+  };
   return {
     errors,
+    ref,
     /** The parsed body, or undefined after showing the errors. */
     validate: (input: unknown): T | undefined => {
       const result = check(schema, input);
-      setErrors(result.ok ? {} : byField(result.issues));
+      if (result.ok) setErrors({});
+      else show(byField(result.issues));
       return result.ok ? result.data : undefined;
     },
-    /** Shows an API error: its field issues next to the fields, else its message above the form. */
-    showApiError: (error: unknown) => {
-      if (error instanceof ApiError && error.details.length > 0) setErrors(byField(error.details));
-      else setErrors({ _form: error instanceof Error ? error.message : 'Something went wrong' });
-    },
+    showApiError,
     clear: () => setErrors({}),
   };
 };
