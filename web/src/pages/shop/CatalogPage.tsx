@@ -34,7 +34,7 @@ export const CatalogPage = () => {
             onChange={(event) => {
               const next = new URLSearchParams(params);
               next.set('sort', event.target.value);
-              setParams(next, { replace: true });
+              setParams(next, { replace: true, preventScrollReset: true });
             }}
           >
             {SORTS.map(([value, text]) => (
