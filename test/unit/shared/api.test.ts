@@ -10,7 +10,7 @@ const event = (overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEv
     resource: '/x',
     path: '/x',
     httpMethod: 'POST',
-    headers: {},
+    headers: { 'Content-Type': 'application/json' },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -40,6 +40,7 @@ describe('api wrapper', () => {
       echo,
       event({
         body: '{"name":"x"}',
+        headers: { 'Content-Type': 'application/json; charset=utf-8', Authorization: 'Bearer t' },
         requestContext: {
           requestId: 'r',
           identity: { sourceIp: '1.2.3.4' },
@@ -51,6 +52,48 @@ describe('api wrapper', () => {
     expect(result.json).toEqual({ body: { name: 'x' }, principal: { userId: 'u1', role: 'customer' } });
     expect(result.headers?.['X-Content-Type-Options']).toBe('nosniff');
   });
+
+  const signedIn = {
+    requestId: 'r',
+    identity: { sourceIp: '1.2.3.4' },
+    authorizer: { userId: 'u1', role: 'customer' },
+  };
+
+  it.each([
+    ['the cookie alone', { Cookie: 'session=t' }, 403],
+    [
+      'a foreign Origin',
+      { Cookie: 'session=t', 'x-shop-csrf': '1', Origin: 'https://evil.example', Host: 'shop' },
+      403,
+    ],
+    ['a cross-site fetch', { Cookie: 'session=t', 'x-shop-csrf': '1', 'Sec-Fetch-Site': 'cross-site' }, 403],
+    ['the anti-CSRF header from its own origin', { 'x-shop-csrf': '1', Origin: 'https://shop', Host: 'shop' }, 200],
+    ['a proxied own origin', { 'x-shop-csrf': '1', Origin: 'https://a.b', 'X-Forwarded-Host': 'a.b', Host: 'x' }, 200],
+    ['a bearer token', { Authorization: 'Bearer t', Origin: 'https://evil.example' }, 200],
+  ])('answers a signed-in change sent with %s with %i', async (_, headers, status) => {
+    const result = await run(
+      echo,
+      event({
+        body: '{"name":"x"}',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        requestContext: signedIn as never,
+      }),
+    );
+    expect(result.statusCode).toBe(status);
+    if (status === 403) expect(result.json.error.code).toBe('CSRF_REJECTED');
+  });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined])(
+    'answers 415 to a body sent as %s',
+    async (contentType) => {
+      const result = await run(
+        echo,
+        event({ body: '{"name":"x"}', headers: contentType ? { 'Content-Type': contentType } : {} }),
+      );
+      expect(result.statusCode).toBe(415);
+      expect(result.json.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    },
+  );
 
   it.each([
     ['not json', 400, 'INVALID_JSON'],
