@@ -1,4 +1,5 @@
 import {
+  type FormEvent,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
@@ -64,6 +65,13 @@ export const useSchemaForm = <T,>(schema: z.ZodMiniType<T>) => {
     },
     showApiError,
     clear: () => setErrors({}),
+    /** For the form's onChange: a field's error goes once the field is edited (the form's own error stays). */
+    onFieldChange: (event: FormEvent<HTMLFormElement>) => {
+      const name = (event.target as { name?: unknown }).name;
+      if (typeof name === 'string' && name in errors) {
+        setErrors(({ [name]: _, ...rest }) => rest);
+      }
+    },
   };
 };
 

@@ -34,7 +34,7 @@ export const LoginPage = () => {
     <>
       <PageHeading>Sign in</PageHeading>
       {next === '/checkout' && <p className="lead">Sign in to check out. The items in your cart come with you.</p>}
-      <form ref={form.ref} className="stack" onSubmit={submit} noValidate>
+      <form ref={form.ref} className="stack" onSubmit={submit} onChange={form.onFieldChange} noValidate>
         <Field label="Email" name="email" type="email" autoComplete="username" required error={form.errors.email} />
         <Field
           label="Password"

@@ -25,7 +25,16 @@ const ProfileForm = ({ user }: { user: User }) => {
   return (
     <section aria-labelledby="profile-heading">
       <h2 id="profile-heading">Your details</h2>
-      <form ref={form.ref} className="stack" onSubmit={submit} onChange={() => setSaved(false)} noValidate>
+      <form
+        ref={form.ref}
+        className="stack"
+        onSubmit={submit}
+        onChange={(event) => {
+          setSaved(false);
+          form.onFieldChange(event);
+        }}
+        noValidate
+      >
         <p>
           Email: <strong>{user.email}</strong>
         </p>
@@ -82,7 +91,7 @@ const PasswordForm = () => {
   return (
     <section aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
-      <form ref={form.ref} className="stack" onSubmit={submit} noValidate>
+      <form ref={form.ref} className="stack" onSubmit={submit} onChange={form.onFieldChange} noValidate>
         <Field
           label="Current password"
           name="current_password"

@@ -32,7 +32,7 @@ export const RegisterPage = () => {
   return (
     <>
       <PageHeading>Create an account</PageHeading>
-      <form ref={form.ref} className="stack" onSubmit={submit} noValidate>
+      <form ref={form.ref} className="stack" onSubmit={submit} onChange={form.onFieldChange} noValidate>
         <Field label="First name" name="first_name" autoComplete="given-name" required error={form.errors.first_name} />
         <Field label="Last name" name="last_name" autoComplete="family-name" required error={form.errors.last_name} />
         <Field label="Email" name="email" type="email" autoComplete="email" required error={form.errors.email} />

@@ -128,9 +128,10 @@ const Checkout = ({ user }: { user: User }) => {
         onSubmit={submit}
         noValidate
         // A changed form is another request: it gets a key of its own.
-        onChange={() => {
+        onChange={(event) => {
           setIdempotencyKey(newKey());
           setMayRetry(false);
+          form.onFieldChange(event);
         }}
       >
         <fieldset>
