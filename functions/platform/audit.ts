@@ -4,20 +4,11 @@ import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { documentClient } from '../shared/dynamo';
 import { readPage } from '../shared/paging';
+import type { AuditType } from './audit-types';
 
 export type AuditOutcome = 'success' | 'failure';
 
-export const AUDIT_TYPES = [
-  'auth.register',
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'auth.password_changed',
-  'auth.token_rejected',
-  'user.profile_updated',
-  'admin.operation',
-] as const;
-export type AuditType = (typeof AUDIT_TYPES)[number];
+export { AUDIT_TYPES, type AuditType } from './audit-types';
 
 export interface AuditInput {
   type: AuditType;

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { AUDIT_TYPES } from '../../../../functions/platform/audit-types';
 import { type AuditFilters, type AuditRecord, type AuditType, useAdminAudit } from '../../api/admin';
 import { ApiError } from '../../api/client';
 import { Field, type FieldErrors, formValues, SelectField } from '../../components/forms';
@@ -7,11 +8,7 @@ import { ErrorMessage, Loading } from '../../components/Status';
 import { TableScroll } from '../../components/TableScroll';
 import { AdminHeading, DateTime, LoadMore } from '../components';
 
-/**
- * Every audit type, said in words. Typed against the API's AuditType: the compiler refuses a missing or an
- * unknown type. (AUDIT_TYPES itself lives beside the audit store, whose import would bring the DynamoDB client
- * into the browser.)
- */
+/** Every audit type, said in words: the compiler refuses a missing or an unknown type. */
 const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'auth.register': 'Account created',
   'auth.login': 'Signed in',
@@ -22,8 +19,6 @@ const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'user.profile_updated': 'Profile updated',
   'admin.operation': 'Admin operation',
 };
-const AUDIT_TYPES = Object.keys(AUDIT_TYPE_LABELS) as AuditType[];
-
 const isAuditType = (value: string | null): value is AuditType => AUDIT_TYPES.some((type) => type === value);
 
 /** A date input's day as an instant: the start of that day, or its last millisecond, in the reader's time zone. */
