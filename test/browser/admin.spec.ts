@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import {
   ADMIN,
+  addToCartByApi,
   allowConsoleErrors,
   CUSTOMER,
+  confirmedOrderByApi,
   expect,
   expectAccessible,
   expectNoHorizontalScroll,
-  newShopper,
   PHONE,
+  registerByApi,
   screenshot,
   signIn,
   test,
@@ -88,44 +90,9 @@ test('an admin creates a product, stocks it, and shoppers find it by search', as
 
 test('an admin ships and delivers an order, and the audit log shows it', async ({ page }) => {
   // A fresh customer orders through the API, as a client would (a bearer token, an idempotency key).
-  const shopper = newShopper();
-  const registered = await page.request.post('/api/v1/auth/register', {
-    data: { email: shopper.email, password: shopper.password, first_name: 'Robin', last_name: 'Buyer' },
-  });
-  expect(registered.status()).toBe(201);
-  const { user, token } = (await registered.json()) as { user: { id: string }; token: string };
-  const bearer = { Authorization: `Bearer ${token}` };
-  const added = await page.request.post(`/api/v1/cart/${user.id}/items`, {
-    data: { productId: 'prod-mouse-001', quantity: 2 },
-    headers: bearer,
-  });
-  expect(added.status()).toBeLessThan(300);
-  const placed = await page.request.post('/api/v1/orders', {
-    data: {
-      shippingAddress: {
-        name: 'Robin Buyer',
-        line1: '1 Main Street',
-        city: 'Springfield',
-        postalCode: '12345',
-        country: 'US',
-      },
-      paymentMethod: { type: 'card', token: 'tok_visa' },
-    },
-    headers: { ...bearer, 'Idempotency-Key': `admin-spec-${randomUUID()}` },
-  });
-  expect(placed.ok(), `POST /orders answered ${placed.status()}`).toBe(true);
-  const { id: orderId } = (await placed.json()) as { id: string };
-  await expect
-    .poll(
-      async () =>
-        (
-          (await (await page.request.get(`/api/v1/orders/${orderId}`, { headers: bearer })).json()) as {
-            status: string;
-          }
-        ).status,
-      { timeout: 30_000 },
-    )
-    .toBe('CONFIRMED');
+  const customer = await registerByApi(page.request);
+  await addToCartByApi(page.request, customer, 'prod-mouse-001', 2);
+  const orderId = await confirmedOrderByApi(page.request, customer);
   // Registering set the customer's session cookie in this browser: the admin signs in afresh.
   await page.context().clearCookies();
 
@@ -141,7 +108,7 @@ test('an admin ships and delivers an order, and the audit log shows it', async (
 
   await settled(page, /^Order [0-9A-F]{8}$/);
   await expect(page.getByText(orderId, { exact: true })).toBeVisible();
-  await expect(page.getByText(user.id, { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(customer.user.id, { exact: true }).first()).toBeVisible();
   await expect(page.getByText('1 Main Street')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Deliver order' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Cancel order' })).toBeVisible();

@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { type APIRequestContext, test as base, expect, type Page } from '@playwright/test';
 
 export { expect } from '@playwright/test';
 
@@ -108,4 +108,65 @@ export const mailFor = async (page: Page, email: string) => {
   const reply = await page.request.get(`/_aws/ses?email=${encodeURIComponent(email)}`);
   const body = (await reply.json()) as { messages: { Subject: string; Body: { text_part?: string } }[] };
   return body.messages;
+};
+
+export interface ApiCustomer extends NewShopper {
+  user: { id: string };
+  /** `Authorization: Bearer <token>`, as an API client sends it. */
+  bearer: Record<string, string>;
+}
+
+/**
+ * A customer registered over the API. The request context keeps the session cookie it answers with, so a
+ * page of the same browser context is signed in as this customer.
+ */
+export const registerByApi = async (request: APIRequestContext, shopper = newShopper()): Promise<ApiCustomer> => {
+  const registered = await request.post('/api/v1/auth/register', {
+    data: {
+      email: shopper.email,
+      password: shopper.password,
+      first_name: shopper.firstName,
+      last_name: shopper.lastName,
+    },
+  });
+  expect(registered.status()).toBe(201);
+  const { user, token } = (await registered.json()) as { user: { id: string }; token: string };
+  return { ...shopper, user, bearer: { Authorization: `Bearer ${token}` } };
+};
+
+export const addToCartByApi = async (
+  request: APIRequestContext,
+  customer: ApiCustomer,
+  productId: string,
+  quantity = 1,
+) => {
+  const added = await request.post(`/api/v1/cart/${customer.user.id}/items`, {
+    data: { productId, quantity },
+    headers: customer.bearer,
+  });
+  expect(added.status()).toBe(200);
+};
+
+/** Orders the customer's cart over the API with the Visa test card and waits until it is CONFIRMED. */
+export const confirmedOrderByApi = async (request: APIRequestContext, customer: ApiCustomer): Promise<string> => {
+  const placed = await request.post('/api/v1/orders', {
+    data: {
+      shippingAddress: {
+        name: 'Robin Buyer',
+        line1: '1 Main Street',
+        city: 'Springfield',
+        postalCode: '12345',
+        country: 'US',
+      },
+      paymentMethod: { type: 'card', token: 'tok_visa' },
+    },
+    headers: { ...customer.bearer, 'Idempotency-Key': `browser-${randomUUID()}` },
+  });
+  expect(placed.ok(), `POST /orders answered ${placed.status()}`).toBe(true);
+  const { id } = (await placed.json()) as { id: string };
+  const statusOf = async () =>
+    ((await (await request.get(`/api/v1/orders/${id}`, { headers: customer.bearer })).json()) as { status: string })
+      .status;
+  await expect.poll(statusOf, { timeout: 30_000 }).toBe('CONFIRMED');
+  return id;
 };

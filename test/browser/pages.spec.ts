@@ -1,5 +1,14 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, expectAccessible, expectNoHorizontalScroll, newShopper, PHONE, test } from './fixtures';
+import {
+  addToCartByApi,
+  confirmedOrderByApi,
+  expect,
+  expectAccessible,
+  expectNoHorizontalScroll,
+  PHONE,
+  registerByApi,
+  test,
+} from './fixtures';
 
 /**
  * Every shopper page, as a guest and signed in: no console error (the fixture), no serious or critical axe
@@ -24,45 +33,20 @@ const check = async (page: Page, path: string) => {
 
 /** A customer with two lines in the cart and one confirmed order (through the API, as a client would). */
 const customerWithHistory = async (request: APIRequestContext) => {
-  const shopper = newShopper();
-  const registered = await request.post('/api/v1/auth/register', {
-    data: { email: shopper.email, password: shopper.password, first_name: 'Robin', last_name: 'Buyer' },
-  });
-  expect(registered.status()).toBe(201);
-  const { user } = (await registered.json()) as { user: { id: string } };
-  const csrf = { 'x-shop-csrf': '1' };
-  const add = (productId: string, quantity: number) =>
-    request.post(`/api/v1/cart/${user.id}/items`, { data: { productId, quantity }, headers: csrf });
-  await add('prod-mouse-001', 1);
-  const placed = await request.post('/api/v1/orders', {
-    data: {
-      shippingAddress: {
-        name: 'Robin Buyer',
-        line1: '1 Main Street',
-        city: 'Springfield',
-        postalCode: '12345',
-        country: 'US',
-      },
-      paymentMethod: { type: 'card', token: 'tok_visa' },
-    },
-    headers: { ...csrf, 'Idempotency-Key': `pages-${user.id}` },
-  });
-  expect(placed.status()).toBeLessThan(300);
-  const order = (await placed.json()) as { id: string };
-  await expect
-    .poll(async () => ((await (await request.get(`/api/v1/orders/${order.id}`)).json()) as { status: string }).status, {
-      timeout: 30_000,
-    })
-    .toBe('CONFIRMED');
-  // The confirmed order emptied the cart; these lines are the next purchase.
-  await expect
-    .poll(
-      async () => ((await (await request.get(`/api/v1/cart/${user.id}`)).json()) as { itemCount: number }).itemCount,
-    )
-    .toBe(0);
-  await add('prod-laptop-001', 1);
-  await add('prod-headset-001', 2);
-  return { user, orderId: order.id };
+  const customer = await registerByApi(request);
+  await addToCartByApi(request, customer, 'prod-mouse-001');
+  const orderId = await confirmedOrderByApi(request, customer);
+  // The confirmed order empties the cart (an event consumer); these lines are the next purchase.
+  const itemCount = async () =>
+    (
+      (await (await request.get(`/api/v1/cart/${customer.user.id}`, { headers: customer.bearer })).json()) as {
+        itemCount: number;
+      }
+    ).itemCount;
+  await expect.poll(itemCount).toBe(0);
+  await addToCartByApi(request, customer, 'prod-laptop-001');
+  await addToCartByApi(request, customer, 'prod-headset-001', 2);
+  return { orderId };
 };
 
 test('shopper pages as a guest', async ({ page }) => {
