@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { detailTypes, eventCatalog } from '../functions/shared/event-catalog';
-import { eventRules, isScheduled, type PatternRule } from '../lib/event-rules';
+import { eventRules, isScheduled, type PatternRule } from '../lib/spec/event-rules';
 
 export const EVENT_DOCS_PATH = path.resolve(import.meta.dirname, '..', 'docs', 'events.md');
 

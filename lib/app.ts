@@ -2,9 +2,9 @@ import { type App, CfnOutput, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { type AppConfig, stackPrefix } from './app-config';
 import { pascalCase } from './constructs/naming';
 import { Storefront } from './constructs/storefront';
+import { tableNames } from './spec/tables';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, type StatelessStackProps } from './stateless-stack';
-import { tableNames } from './tables';
 
 export interface ShopStacks {
   /** `Shop-<stage>`: the one stack the CLI sees, synthesizes and deploys. */

@@ -8,7 +8,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { Stage } from './app-config';
 import { pascalCase } from './constructs/naming';
-import { type KeyAttribute, type TableName, tableNames, tables } from './tables';
+import { type KeyAttribute, type TableName, tableNames, tables } from './spec/tables';
 
 /** The sender identity: its address goes into MAIL_FROM, its ARN scopes ses:SendEmail. */
 export interface MailSender {

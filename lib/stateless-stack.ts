@@ -7,20 +7,21 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { sampleProducts } from '../functions/catalog/sample-data';
-import { indexDefinition, MAPPING_PROPERTY } from '../functions/search/index-definition';
-import { demoUsers } from '../functions/users/demo-users';
 import { readAdminEmail, type Stage, stackPrefix } from './app-config';
-import type { FunctionSpec } from './bindings';
 import { type BindingResources, bind } from './constructs/bind';
 import { BoundedContext } from './constructs/bounded-context';
 import { contextOf, pascalCase } from './constructs/naming';
 import { ServiceFunction } from './constructs/service-function';
 import { ShopApi } from './constructs/shop-api';
 import { Workflow } from './constructs/workflow';
-import { eventRules as defaultEventRules, type EventRule } from './event-rules';
-import { authorizer as defaultAuthorizer, routes as defaultRoutes, type Route } from './routes';
-import { checkout, stateMachines as defaultStateMachines, type StateMachineSpec } from './state-machines';
+import type { FunctionSpec } from './spec/bindings';
+import { demoUsers } from './spec/demo-users';
+import { ENV } from './spec/env';
+import { eventRules as defaultEventRules, type EventRule } from './spec/event-rules';
+import { authorizer as defaultAuthorizer, routes as defaultRoutes, type Route } from './spec/routes';
+import { sampleProducts } from './spec/sample-data';
+import { indexDefinition, MAPPING_PROPERTY } from './spec/search-index';
+import { checkout, stateMachines as defaultStateMachines, type StateMachineSpec } from './spec/state-machines';
 import type { StatefulResources } from './stateful-stack';
 
 /** Loads the sample data in the dev stage (a CloudFormation custom resource). */
@@ -39,7 +40,6 @@ export const searchIndexSetup: FunctionSpec = {
 };
 
 /** Handlers read the allowed browser origins from it (set only when corsOrigins is). */
-export const CORS_ORIGINS_ENV = 'CORS_ORIGINS';
 
 export interface StatelessStackProps extends NestedStackProps {
   stage: Stage;
@@ -148,7 +148,7 @@ export class StatelessStack extends NestedStack {
 
     for (const route of routes) {
       const { fn } = contextFor(route.handler).addRoute(route, this.api);
-      if (corsOrigins.length > 0) fn.addEnvironment(CORS_ORIGINS_ENV, corsOrigins.join(','));
+      if (corsOrigins.length > 0) fn.addEnvironment(ENV.corsOrigins, corsOrigins.join(','));
     }
 
     for (const rule of rules) contextFor(rule.target.handler).addEventRule(rule, props.data.bus);

@@ -5,9 +5,9 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import type { FunctionSpec } from '../lib/bindings';
-import { gatewayErrors, gatewaySecurityHeaders } from '../lib/gateway-responses';
-import type { Route } from '../lib/routes';
+import type { FunctionSpec } from '../lib/spec/bindings';
+import { gatewayErrors, gatewaySecurityHeaders } from '../lib/spec/gateway-responses';
+import type { Route } from '../lib/spec/routes';
 
 export interface HttpRequest {
   method: string;

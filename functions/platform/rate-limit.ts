@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RateLimit } from '../../lib/rate-limits';
+import type { RateLimit } from '../../lib/spec/rate-limits';
 import { tableName } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 

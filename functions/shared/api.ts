@@ -1,8 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { rateLimits } from '../../lib/rate-limits';
-import { routeOf } from '../../lib/routes';
+import { rateLimits } from '../../lib/spec/rate-limits';
+import { routeOf } from '../../lib/spec/routes';
 import { auditLog } from '../platform/audit';
 import { type RateLimitState, rateLimiter } from '../platform/rate-limit';
 import { config } from './config';

@@ -1,4 +1,6 @@
-import { type TableName, tables } from '../../lib/tables';
+import { DEFAULT_SEARCH_INDEX, ENV } from '../../lib/spec/env';
+import { checkout } from '../../lib/spec/state-machines';
+import { type TableName, tables } from '../../lib/spec/tables';
 
 /** The one place that reads process.env; a missing variable fails fast with its name. */
 const required = (name: string): string => {
@@ -11,56 +13,56 @@ export const tableName = (table: TableName): string => required(tables[table].en
 
 export const config = {
   get eventBusName() {
-    return required('EVENT_BUS_NAME');
+    return required(ENV.eventBusName);
   },
   get checkoutStateMachineArn() {
-    return required('CHECKOUT_STATE_MACHINE_ARN');
+    return required(checkout.envVar);
   },
   get mailFrom() {
-    return required('MAIL_FROM');
+    return required(ENV.mailFrom);
   },
   /** Where operational alerts (InventoryLow) are mailed. */
   get adminEmail() {
-    return required('ADMIN_EMAIL');
+    return required(ENV.adminEmail);
   },
   get signingKeySecretArn() {
-    return required('SIGNING_KEY_SECRET_ARN');
+    return required(ENV.signingKeySecretArn);
   },
   get jwtIssuer() {
-    return process.env.JWT_ISSUER ?? 'shop-platform';
+    return process.env[ENV.jwtIssuer] ?? 'shop-platform';
   },
   get jwtAudience() {
-    return process.env.JWT_AUDIENCE ?? 'shop-api';
+    return process.env[ENV.jwtAudience] ?? 'shop-api';
   },
   /** RATE_LIMITS=off switches per-IP limits off (load tests, benchmarks); on by default. */
   get rateLimitsEnabled() {
-    return process.env.RATE_LIMITS !== 'off';
+    return process.env[ENV.rateLimits] !== 'off';
   },
   /** Overrides every rate-limit window (seconds), so tests can see a window end; unset in production. */
   get rateLimitWindowSeconds(): number | undefined {
-    const value = Number(process.env.RATE_LIMIT_WINDOW_SECONDS);
+    const value = Number(process.env[ENV.rateLimitWindowSeconds]);
     return Number.isInteger(value) && value > 0 ? value : undefined;
   },
   /** Browser origins allowed to call the API with credentials (comma-separated). */
   get corsOrigins(): string[] {
-    return (process.env.CORS_ORIGINS ?? '')
+    return (process.env[ENV.corsOrigins] ?? '')
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
   },
   /** The OpenSearch endpoint (https://... in AWS, set by CDK from the domain; the sandbox's own locally). */
   get searchEndpoint() {
-    return required('SEARCH_ENDPOINT');
+    return required(ENV.searchEndpoint);
   },
   /** The product index's name: an alias of its current concrete index. */
   get searchIndex() {
-    return process.env.SEARCH_INDEX ?? 'products';
+    return process.env[ENV.searchIndex] ?? DEFAULT_SEARCH_INDEX;
   },
   /** The region requests to OpenSearch are signed for. */
   get region() {
-    return required('AWS_REGION');
+    return required(ENV.region);
   },
   get serviceName() {
-    return process.env.POWERTOOLS_SERVICE_NAME ?? 'shop';
+    return process.env[ENV.serviceName] ?? 'shop';
   },
 };

@@ -1,4 +1,4 @@
-import { demoUsers } from './demo-users';
+import { demoUsers } from '../../lib/spec/demo-users';
 import { createUser, type UsersDeps } from './service';
 
 /** Creates the demo accounts that do not exist yet; an existing account (and its password) is left alone. */

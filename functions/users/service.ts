@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loginFailureLimits } from '../../lib/rate-limits';
+import { loginFailureLimits } from '../../lib/spec/rate-limits';
 import type { AuditInput, AuditLog } from '../platform/audit';
 import type { RateLimiter } from '../platform/rate-limit';
 import { config } from '../shared/config';

@@ -6,18 +6,11 @@ import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { readAdminEmail } from '../app-config';
-import type { Bindings } from '../bindings';
-import { checkout } from '../state-machines';
+import type { Bindings } from '../spec/bindings';
+import { DEFAULT_SEARCH_INDEX, ENV } from '../spec/env';
+import { checkout } from '../spec/state-machines';
+import { type TableName, tables } from '../spec/tables';
 import type { MailSender } from '../stateful-stack';
-import { type TableName, tables } from '../tables';
-
-export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
-export const MAIL_FROM_ENV = 'MAIL_FROM';
-export const ADMIN_EMAIL_ENV = 'ADMIN_EMAIL';
-export const SIGNING_KEY_ENV = 'SIGNING_KEY_SECRET_ARN';
-export const SEARCH_ENDPOINT_ENV = 'SEARCH_ENDPOINT';
-/** The product index's name (functions/shared/config.ts defaults to it). */
-const SEARCH_INDEX = 'products';
 
 /** What a binding can point at. */
 export interface BindingResources {
@@ -44,7 +37,7 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
   }
 
   if (bindings.events) {
-    fn.addEnvironment(EVENT_BUS_ENV, resources.bus.eventBusName);
+    fn.addEnvironment(ENV.eventBusName, resources.bus.eventBusName);
     resources.bus.grantPutEventsTo(fn);
   }
 
@@ -58,8 +51,8 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
   }
 
   if (bindings.mail) {
-    fn.addEnvironment(MAIL_FROM_ENV, resources.mail.address);
-    fn.addEnvironment(ADMIN_EMAIL_ENV, readAdminEmail(fn.node.tryGetContext('adminEmail'), resources.mail.address));
+    fn.addEnvironment(ENV.mailFrom, resources.mail.address);
+    fn.addEnvironment(ENV.adminEmail, readAdminEmail(fn.node.tryGetContext('adminEmail'), resources.mail.address));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -70,20 +63,20 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
   }
 
   if (bindings.signingKey) {
-    fn.addEnvironment(SIGNING_KEY_ENV, resources.signingKey.secretArn);
+    fn.addEnvironment(ENV.signingKeySecretArn, resources.signingKey.secretArn);
     resources.signingKey.grantRead(fn);
   }
 
   // Without a domain (enableOpenSearch off) the variable stays unset and search calls fail fast.
   if (bindings.search && resources.search) {
-    fn.addEnvironment(SEARCH_ENDPOINT_ENV, `https://${resources.search.domainEndpoint}`);
+    fn.addEnvironment(ENV.searchEndpoint, `https://${resources.search.domainEndpoint}`);
     if (bindings.search === 'readwrite') resources.search.grantReadWrite(fn);
     else {
       // Searching is a POST to _search, which grantRead (GET/HEAD) does not cover: that call alone.
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['es:ESHttpGet', 'es:ESHttpPost'],
-          resources: [`${resources.search.domainArn}/${SEARCH_INDEX}/_search`],
+          resources: [`${resources.search.domainArn}/${DEFAULT_SEARCH_INDEX}/_search`],
         }),
       );
     }

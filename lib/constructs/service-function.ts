@@ -5,7 +5,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
-import type { FunctionSpec } from '../bindings';
+import type { FunctionSpec } from '../spec/bindings';
 
 /** The repository root: entries are `functions/<handler>.ts` below it, and esbuild runs from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

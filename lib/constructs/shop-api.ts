@@ -4,8 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Stage } from '../app-config';
-import { type GatewayError, gatewayErrors, gatewaySecurityHeaders } from '../gateway-responses';
-import type { RateLimitClass, Route } from '../routes';
+import { type GatewayError, gatewayErrors, gatewaySecurityHeaders } from '../spec/gateway-responses';
+import type { RateLimitClass, Route } from '../spec/routes';
 import { pascalCase } from './naming';
 
 export interface Throttle {

@@ -19,7 +19,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { type Stage, stackPrefix } from '../app-config';
-import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../web-headers';
+import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../spec/web-headers';
 import { PROJECT_ROOT } from './service-function';
 
 /** The Vite config, relative to the repository root (the build runs from there). */

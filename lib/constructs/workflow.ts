@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Stage } from '../app-config';
-import type { StateMachineSpec } from '../state-machines';
+import type { StateMachineSpec } from '../spec/state-machines';
 import { PROJECT_ROOT } from './service-function';
 
 /** `${Name}` placeholders of an ASL file, as CloudFormation's DefinitionSubstitutions sees them. */

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type EventRule, eventRules, isScheduled, type PatternRule, type ScheduledRule } from '../../lib/event-rules';
+import {
+  type EventRule,
+  eventRules,
+  isScheduled,
+  type PatternRule,
+  type ScheduledRule,
+} from '../../lib/spec/event-rules';
 import { type AwsRequest, type AwsResponse, type AwsService, jsonError, jsonOk } from '../aws-service';
 import { invoke as invokeLocal } from '../lambda';
 import { compilePattern } from './pattern';

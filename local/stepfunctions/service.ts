@@ -24,8 +24,8 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import type { FunctionSpec } from '../../lib/bindings';
-import type { StateMachineSpec } from '../../lib/state-machines';
+import type { FunctionSpec } from '../../lib/spec/bindings';
+import type { StateMachineSpec } from '../../lib/spec/state-machines';
 import type { AwsRequest, AwsResponse, AwsService } from '../aws-service';
 
 /** Runs a handler of functions/ as Lambda would (local/lambda.ts exports one). */

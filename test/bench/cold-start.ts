@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../../lib/constructs/service-function';
-import { eventRules } from '../../lib/event-rules';
-import { authorizer, routes } from '../../lib/routes';
-import { stateMachines } from '../../lib/state-machines';
-import { tables } from '../../lib/tables';
+import { eventRules } from '../../lib/spec/event-rules';
+import { authorizer, routes } from '../../lib/spec/routes';
+import { stateMachines } from '../../lib/spec/state-machines';
+import { tables } from '../../lib/spec/tables';
 import { percentile } from './sandbox';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, readAppConfig } from '../../lib/app-config';
 import { pascalCase } from '../../lib/constructs/naming';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../lib/constructs/service-function';
-import { routes } from '../../lib/routes';
-import { stateMachines } from '../../lib/state-machines';
-import { tableNames } from '../../lib/tables';
+import { routes } from '../../lib/spec/routes';
+import { stateMachines } from '../../lib/spec/state-machines';
+import { tableNames } from '../../lib/spec/tables';
 import { testRoutes } from './fixtures';
 import { isServiceFunction, type Json, resourcesOf, synth, unbundledApp } from './support';
 

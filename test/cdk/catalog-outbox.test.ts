@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { eventRules, isScheduled } from '../../lib/event-rules';
-import { routes } from '../../lib/routes';
+import { eventRules, isScheduled } from '../../lib/spec/event-rules';
+import { routes } from '../../lib/spec/routes';
 import { actionsOf, type Json, ofType, policyStatementsOfFunction, routesOf, synth } from './support';
 
 const real = synth();

@@ -1,5 +1,5 @@
-import type { Route } from '../../lib/routes';
-import { routes } from '../../lib/routes';
+import type { Route } from '../../lib/spec/routes';
+import { routes } from '../../lib/spec/routes';
 
 /**
  * Admin and customer routes (on handler files that exist), rate-limited classes, and every kind of binding,

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createShopStacks } from '../../lib/app';
-import { eventRules } from '../../lib/event-rules';
+import { eventRules } from '../../lib/spec/event-rules';
 import { baseConfig, type Json, ofType, policyStatementsOfFunction, synth, unbundledApp } from './support';
 
 const real = synth();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { indexDefinition } from '../../functions/search/index-definition';
+import { indexDefinition } from '../../lib/spec/search-index';
 import { actionsOf, type Json, ofType, policyStatementsOfFunction, routesOf, synth } from './support';
 
 const withSearch = synth({ stage: 'prod' });

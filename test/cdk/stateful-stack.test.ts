@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { type TableName, tableNames, tables } from '../../lib/tables';
+import { type TableName, tableNames, tables } from '../../lib/spec/tables';
 import { ofType, resourceCount, synth } from './support';
 
 const dev = synth({ stage: 'dev' });

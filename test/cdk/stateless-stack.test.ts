@@ -3,10 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TARGET_MAX_EVENT_AGE, EVENT_TARGET_RETRY_ATTEMPTS } from '../../lib/constructs/bounded-context';
 import { placeholdersOf } from '../../lib/constructs/workflow';
-import { eventRules, isScheduled } from '../../lib/event-rules';
-import { authorizer, routes } from '../../lib/routes';
-import { stateMachines } from '../../lib/state-machines';
-import { tables } from '../../lib/tables';
+import { eventRules, isScheduled } from '../../lib/spec/event-rules';
+import { authorizer, routes } from '../../lib/spec/routes';
+import { stateMachines } from '../../lib/spec/state-machines';
+import { tables } from '../../lib/spec/tables';
 import { syntheticRoutes, testRoutes } from './fixtures';
 import {
   actionsOf,

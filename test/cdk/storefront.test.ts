@@ -12,7 +12,7 @@ import {
   responseHeadersFrom,
   SPA_FALLBACK_FUNCTION,
 } from '../../lib/constructs/storefront';
-import { routes } from '../../lib/routes';
+import { routes } from '../../lib/spec/routes';
 import {
   contentSecurityPolicy,
   HSTS_SECONDS,
@@ -20,7 +20,7 @@ import {
   NO_CACHE,
   permissionsPolicy,
   webSecurityHeaders,
-} from '../../lib/web-headers';
+} from '../../lib/spec/web-headers';
 import { autoDeleteProviderOf, type Json, ofType, resourceCount, resourcesOf, type Synth, synth } from './support';
 
 const dev = synth();

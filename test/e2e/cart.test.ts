@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CartView } from '../../functions/carts/schemas';
-import { rateLimits } from '../../lib/rate-limits';
+import { rateLimits } from '../../lib/spec/rate-limits';
 import { busEvent } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleProducts } from '../../functions/catalog/sample-data';
+import { sampleProducts } from '../../lib/spec/sample-data';
 import type { Product } from '../../functions/catalog/schemas';
 import { call, type ErrorBody } from './http';
 

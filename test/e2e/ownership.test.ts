@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rateLimits } from '../../lib/rate-limits';
-import { routes } from '../../lib/routes';
+import { rateLimits } from '../../lib/spec/rate-limits';
+import { routes } from '../../lib/spec/routes';
 import { addToCart, type OrderView, placeOrder, settled } from './fixtures';
 import { call, type ErrorBody, newIp, registerCustomer, type SignedIn } from './http';
 

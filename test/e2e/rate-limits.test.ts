@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimiter } from '../../functions/platform/rate-limit';
-import { rateLimits } from '../../lib/rate-limits';
+import { rateLimits } from '../../lib/spec/rate-limits';
 import { awsClientConfig, call, type ErrorBody, newIp } from './http';
 
 describe('per-IP rate limits, at the production numbers', () => {

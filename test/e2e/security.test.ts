@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { keysFromSecret } from '../../functions/shared/signing-key';
-import { routes } from '../../lib/routes';
+import { routes } from '../../lib/spec/routes';
 import { call, type ErrorBody, login, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

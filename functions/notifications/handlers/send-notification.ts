@@ -9,7 +9,7 @@ import { parse } from '../../shared/validation';
 import { usersStore } from '../../users/store';
 import { UnsupportedEventError } from '../errors';
 import { sesMailer } from '../mailer';
-import { isNotifiedEvent } from '../notified-events';
+import { isNotifiedEvent } from '../../../lib/spec/notified-events';
 import { type NotificationDeps, notify } from '../service';
 
 /** Long enough to outlive every redelivery: the rule targets give up on an event after 2 hours. */

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { sampleProducts } from '../../catalog/sample-data';
+import { sampleProducts } from '../../../lib/spec/sample-data';
 import { seedCatalog } from '../../catalog/seed';
 import { dynamoCatalogStore } from '../../catalog/store';
 import { inventoryStore } from '../../inventory/store';

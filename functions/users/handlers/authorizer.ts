@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { routeOf } from '../../../lib/routes';
+import { routeOf } from '../../../lib/spec/routes';
 import { auditLog } from '../../platform/audit';
 import { logger } from '../../shared/logger';
 import { InvalidTokenError } from '../errors';

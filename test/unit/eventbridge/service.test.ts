@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventRule } from '../../../lib/event-rules';
+import type { EventRule } from '../../../lib/spec/event-rules';
 import type { AwsResponse } from '../../../local/aws-service';
 import {
   type BusEvent,

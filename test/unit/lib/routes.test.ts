@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loginFailureLimits, rateLimits } from '../../../lib/rate-limits';
-import { authorizer, routeOf, routes } from '../../../lib/routes';
+import { loginFailureLimits, rateLimits } from '../../../lib/spec/rate-limits';
+import { authorizer, routeOf, routes } from '../../../lib/spec/routes';
 
 describe('the rate-limit configuration', () => {
   it('has the production numbers', () => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { Route } from '../../../lib/routes';
+import type { Route } from '../../../lib/spec/routes';
 import { type HttpRequest, LocalApiGateway } from '../../../local/apigateway';
 
 const routes: Route[] = [

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '../../../lib/tables';
+import { tables } from '../../../lib/spec/tables';
 import { createTableInput, createTables, localTableName } from '../../../local/dynamodb';
 import { type LocalTables, startLocalDynamo } from '../support/dynamo-local';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexDefinition } from '../../../functions/search/index-definition';
+import { indexDefinition } from '../../../lib/spec/search-index';
 import { openSearchIndex, readSearchResponse, type SearchTransport } from '../../../functions/search/opensearch';
 import type { SearchDocument, SearchRequest } from '../../../functions/search/port';
 

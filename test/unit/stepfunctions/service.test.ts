@@ -14,8 +14,8 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { FunctionSpec } from '../../../lib/bindings';
-import type { StateMachineSpec } from '../../../lib/state-machines';
+import type { FunctionSpec } from '../../../lib/spec/bindings';
+import type { StateMachineSpec } from '../../../lib/spec/state-machines';
 import type { invoke as lambdaInvoke } from '../../../local/lambda';
 import { installPromiseWithResolvers } from '../../../local/stepfunctions/polyfill';
 import { type Invoke, StepFunctionsService } from '../../../local/stepfunctions/service';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tables } from '../../../lib/tables';
+import { tables } from '../../../lib/spec/tables';
 import { createTables, type LocalDynamo, localTableName, startDynamo } from '../../../local/dynamodb';
 import { freePort } from '../../../local/ports';
 

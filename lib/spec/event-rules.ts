@@ -1,5 +1,5 @@
-import { notifiedEvents } from '../functions/notifications/notified-events';
 import type { FunctionSpec } from './bindings';
+import { notifiedEvents } from './notified-events';
 
 /** Where every domain event comes from: `source` is `shop.<context>`. */
 export const EVENT_SOURCE_PREFIX = 'shop.';

@@ -1,7 +1,11 @@
-import type { CategoryRecord } from './store';
-
 /** The sample catalog of the original platform (same ids, SKUs, prices and stock), loaded by the sandbox and dev stages, never by prod. */
-export const sampleCategories: CategoryRecord[] = [
+export interface SampleCategory {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export const sampleCategories: SampleCategory[] = [
   { id: 'electronics', name: 'Electronics', description: 'Electronic devices and accessories' },
   { id: 'computers', name: 'Computers', description: 'Laptops, desktops and computer accessories' },
   { id: 'peripherals', name: 'Peripherals', description: 'Keyboards, mice, monitors and more' },
