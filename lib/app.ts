@@ -18,7 +18,7 @@ export interface ShopStacks {
   storefront: Storefront;
 }
 
-/** What tests may swap in for lib/routes.ts, lib/event-rules.ts and lib/state-machines.ts. */
+/** What tests may swap in for lib/spec/routes.ts, lib/spec/event-rules.ts and lib/spec/state-machines.ts. */
 export type ShopTables = Pick<StatelessStackProps, 'routes' | 'eventRules' | 'stateMachines' | 'authorizer'>;
 
 /**

@@ -46,7 +46,7 @@ export interface StatelessStackProps extends NestedStackProps {
   /** The stateful stack (or a stand-in in tests); references to it become this nested stack's parameters. */
   data: StatefulResources;
   corsOrigins?: string[];
-  /** The tables default to lib/routes.ts, lib/event-rules.ts and lib/state-machines.ts; tests pass their own. */
+  /** The tables default to lib/spec/routes.ts, lib/spec/event-rules.ts and lib/spec/state-machines.ts; tests pass their own. */
   routes?: Route[];
   eventRules?: EventRule[];
   stateMachines?: StateMachineSpec[];

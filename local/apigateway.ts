@@ -45,7 +45,7 @@ const jsonReply = (status: number, code: string, message: string, headers: [stri
   body: JSON.stringify({ error: { code, message, details: [] } }),
 });
 
-/** The answers API Gateway gives itself, with the bodies CDK configures (lib/gateway-responses.ts). */
+/** The answers API Gateway gives itself, with the bodies CDK configures (lib/spec/gateway-responses.ts). */
 const gatewayReply = (type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND'): HttpReply => {
   const spec = gatewayErrors.find((e) => e.type === type);
   if (!spec?.status) throw new Error(`No gateway response ${type}`);

@@ -158,7 +158,7 @@ const addMissingIndexes = async (client: DynamoDBClient, input: CreateTableComma
 };
 
 /**
- * Creates every table of lib/tables.ts that does not exist yet (same keys, indexes and TTL as CDK), and adds
+ * Creates every table of lib/spec/tables.ts that does not exist yet (same keys, indexes and TTL as CDK), and adds
  * to an existing one the indexes it lacks. Returns the names of the tables created.
  */
 export const createTables = async (client: DynamoDBClient): Promise<string[]> => {

@@ -1,5 +1,5 @@
-import { toCents } from '../shared/money';
 import { sampleCategories, sampleProducts } from '../../lib/spec/sample-data';
+import { toCents } from '../shared/money';
 import type { CatalogStore } from './store';
 
 /** Loads the sample catalog; a record that exists already is left as it is, so reloading is harmless. */

@@ -1,6 +1,6 @@
+import type { NotifiedEvent } from '../../lib/spec/notified-events';
 import type { EventDetail } from '../shared/event-catalog';
 import { RecipientNotFoundError } from './errors';
-import type { NotifiedEvent } from '../../lib/spec/notified-events';
 import type { Email, Greeting } from './templates/email';
 import { inventoryLow } from './templates/inventory-low';
 import { orderCancelled } from './templates/order-cancelled';

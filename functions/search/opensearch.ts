@@ -1,8 +1,8 @@
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
+import { indexDefinition } from '../../lib/spec/search-index';
 import { categoryIdOf } from '../catalog/category-id';
 import { config } from '../shared/config';
-import { indexDefinition } from '../../lib/spec/search-index';
 import {
   type Facets,
   PRICE_BUCKETS,

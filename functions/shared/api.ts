@@ -144,7 +144,7 @@ const httpErrors = (): Middleware => ({
 });
 
 /**
- * Per-client-IP limits of the route's class (lib/routes.ts, lib/rate-limits.ts), counted in the
+ * Per-client-IP limits of the route's class (lib/spec/routes.ts, lib/spec/rate-limits.ts), counted in the
  * platform table; over the limit is a 429 with Retry-After.
  */
 const rateLimit = (): Middleware => ({

@@ -92,7 +92,7 @@ export class Storefront extends Construct {
     this.responseHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       // Policy names are per account, not per region (CDK's default name leaves the region out).
       responseHeadersPolicyName: `${stackPrefix(props.stage)}-WebSecurityHeaders-${stack.region}`,
-      comment: `Shop ${props.stage}: the web app's security headers (lib/web-headers.ts)`,
+      comment: `Shop ${props.stage}: the web app's security headers (lib/spec/web-headers.ts)`,
       ...responseHeadersFrom(webSecurityHeaders),
     });
 
@@ -267,7 +267,7 @@ const localViteBuild: ILocalBundling = {
 };
 
 /**
- * CloudFront's response-headers policy sending exactly the given headers (those of lib/web-headers.ts, which
+ * CloudFront's response-headers policy sending exactly the given headers (those of lib/spec/web-headers.ts, which
  * the sandbox sends too), every one overriding what the origin sent.
  */
 export const responseHeadersFrom = (

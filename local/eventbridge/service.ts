@@ -41,7 +41,7 @@ export interface EventBridgeServiceOptions {
   busName: string;
   region: string;
   accountId: string;
-  /** Default: the rule table of lib/event-rules.ts. */
+  /** Default: the rule table of lib/spec/event-rules.ts. */
   rules?: readonly EventRule[];
   /** Default: local/lambda.ts's invoke (the handler in this process). */
   invoke?: Invoke;

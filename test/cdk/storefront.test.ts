@@ -227,7 +227,7 @@ describe('storefront distribution', () => {
     expect(security.ReferrerPolicy).toEqual({ ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true });
     expect(custom.Items).toEqual([{ Header: 'Permissions-Policy', Value: permissionsPolicy, Override: true }]);
 
-    // The same headers, to the letter, as the sandbox sends from lib/web-headers.ts.
+    // The same headers, to the letter, as the sandbox sends from lib/spec/web-headers.ts.
     const sent: Record<string, string> = {
       'Content-Security-Policy': csp,
       'Strict-Transport-Security': `max-age=${security.StrictTransportSecurity.AccessControlMaxAgeSec}${
@@ -241,7 +241,7 @@ describe('storefront distribution', () => {
     expect(sent).toEqual(webSecurityHeaders);
   });
 
-  it('maps any further header of lib/web-headers.ts to a custom header, and refuses an HSTS without max-age', () => {
+  it('maps any further header of lib/spec/web-headers.ts to a custom header, and refuses an HSTS without max-age', () => {
     expect(responseHeadersFrom({ 'Cross-Origin-Opener-Policy': 'same-origin' }).customHeadersBehavior).toEqual({
       customHeaders: [{ header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true }],
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleProducts } from '../../lib/spec/sample-data';
 import type { Product } from '../../functions/catalog/schemas';
+import { sampleProducts } from '../../lib/spec/sample-data';
 import { call, type ErrorBody } from './http';
 
 interface Page<T> {

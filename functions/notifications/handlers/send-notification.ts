@@ -1,6 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { isNotifiedEvent } from '../../../lib/spec/notified-events';
 import { config, tableName } from '../../shared/config';
 import { documentClient } from '../../shared/dynamo';
 import { type EventDetail, eventEnvelope } from '../../shared/event-catalog';
@@ -9,7 +10,6 @@ import { parse } from '../../shared/validation';
 import { usersStore } from '../../users/store';
 import { UnsupportedEventError } from '../errors';
 import { sesMailer } from '../mailer';
-import { isNotifiedEvent } from '../../../lib/spec/notified-events';
 import { type NotificationDeps, notify } from '../service';
 
 /** Long enough to outlive every redelivery: the rule targets give up on an event after 2 hours. */

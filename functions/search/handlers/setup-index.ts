@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { MAPPING_PROPERTY } from '../../../lib/spec/search-index';
 import { logger } from '../../shared/logger';
 import { catalogSource } from '../deps';
-import { MAPPING_PROPERTY } from '../../../lib/spec/search-index';
 import { defaultSearchIndex } from '../opensearch';
 import { rebuildIndex, refillIndex } from '../service';
 

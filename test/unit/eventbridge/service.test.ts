@@ -431,7 +431,7 @@ describe('rule table', () => {
     expect(() => makeService({ rules: [rules[0] as EventRule, rules[0] as EventRule] })).toThrow(/defined twice/);
   });
 
-  it('accepts the rule table of lib/event-rules.ts by default', () => {
+  it('accepts the rule table of lib/spec/event-rules.ts by default', () => {
     expect(() =>
       services.push(new EventBridgeService({ busName: BUS, region: REGION, accountId: ACCOUNT, log: () => undefined })),
     ).not.toThrow();

@@ -20,7 +20,7 @@ const indexNames = async (name: string) => {
 };
 
 describe('createTables', () => {
-  it('adds to a table kept from an earlier run the indexes lib/tables.ts has gained since', async () => {
+  it('adds to a table kept from an earlier run the indexes lib/spec/tables.ts has gained since', async () => {
     const [newest, ...older] = [...tables.catalog.indexes].reverse();
     if (!newest) throw new Error('the catalog table has no index');
     await local.dynamo.client.send(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { indexDefinition } from '../../../lib/spec/search-index';
 import { openSearchIndex, readSearchResponse, type SearchTransport } from '../../../functions/search/opensearch';
 import type { SearchDocument, SearchRequest } from '../../../functions/search/port';
+import { indexDefinition } from '../../../lib/spec/search-index';
 
 /** A transport that records each request and answers with the next recorded response. */
 const recording = (...responses: { statusCode: number; body: unknown }[]) => {
