@@ -14,12 +14,12 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { FunctionSpec } from '../../../lib/spec/bindings';
-import type { StateMachineSpec } from '../../../lib/spec/state-machines';
-import type { invoke as lambdaInvoke } from '../../../local/lambda';
-import { installPromiseWithResolvers } from '../../../local/stepfunctions/polyfill';
-import { type Invoke, StepFunctionsService } from '../../../local/stepfunctions/service';
-import { serveOverHttp } from '../support/serve-aws-service';
+import type { FunctionSpec } from '../../../../lib/spec/bindings';
+import type { StateMachineSpec } from '../../../../lib/spec/state-machines';
+import type { invoke as lambdaInvoke } from '../../../../local/lambda';
+import { installPromiseWithResolvers } from '../../../../local/stepfunctions/polyfill';
+import { type Invoke, StepFunctionsService } from '../../../../local/stepfunctions/service';
+import { serveOverHttp } from '../../support/serve-aws-service';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type EventRule, eventRules, isScheduled, type ScheduledRule } from '../../../lib/spec/event-rules';
-import { InvalidScheduleError, rateIntervalMs } from '../../../local/eventbridge/schedule';
-import { type BusEvent, EventBridgeService, type EventBridgeServiceOptions } from '../../../local/eventbridge/service';
+import { type EventRule, eventRules, isScheduled, type ScheduledRule } from '../../../../lib/spec/event-rules';
+import { InvalidScheduleError, rateIntervalMs } from '../../../../local/eventbridge/schedule';
+import {
+  type BusEvent,
+  EventBridgeService,
+  type EventBridgeServiceOptions,
+} from '../../../../local/eventbridge/service';
 
 describe('rate expressions', () => {
   it.each([

@@ -6,15 +6,15 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventRule } from '../../../lib/spec/event-rules';
-import type { AwsResponse } from '../../../local/aws-service';
+import type { EventRule } from '../../../../lib/spec/event-rules';
+import type { AwsResponse } from '../../../../local/aws-service';
 import {
   type BusEvent,
   EventBridgeService,
   type EventBridgeServiceOptions,
   type Invoke,
-} from '../../../local/eventbridge/service';
-import { serveOverHttp } from '../support/serve-aws-service';
+} from '../../../../local/eventbridge/service';
+import { serveOverHttp } from '../../support/serve-aws-service';
 
 const BUS = 'shop-bus';
 const REGION = 'us-east-1';

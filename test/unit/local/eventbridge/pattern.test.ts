@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEventPatternError, matches, validatePattern } from '../../../local/eventbridge/pattern';
+import { InvalidEventPatternError, matches, validatePattern } from '../../../../local/eventbridge/pattern';
 
 type Case = [name: string, pattern: Record<string, unknown>, event: unknown, expected: boolean];
 
