@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest';
+import type { ProductRecord } from '../../../functions/catalog/store';
+import { CartEmptyError, InvalidTransitionError, OrderNotFoundError } from '../../../functions/orders/errors';
+import type { CreateOrderBody, OrderStatus } from '../../../functions/orders/schemas';
+import {
+  type CartLine,
+  type CheckoutInput,
+  cancelOrder,
+  confirmOrder,
+  deliverOrder,
+  failOrder,
+  getOrder,
+  listOrders,
+  type OrdersDeps,
+  placeOrder,
+  shipOrder,
+} from '../../../functions/orders/service';
+import type { OrderRecord } from '../../../functions/orders/store';
+import type { Principal } from '../../../functions/shared/api';
+import { BusinessRuleError, ForbiddenError } from '../../../functions/shared/errors';
+import type { DomainEvent } from '../../../functions/shared/events';
+import { product } from '../catalog/fake-store';
+import { memoryOrdersStore } from './fake-store';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const ann: Principal = { userId: 'usr_ann', role: 'customer' };
+const bob: Principal = { userId: 'usr_bob', role: 'customer' };
+const admin: Principal = { userId: 'usr_admin', role: 'admin' };
+
+const body: CreateOrderBody = {
+  shippingAddress: { name: 'Ann', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+  paymentMethod: { type: 'card', token: 'tok_visa' },
+};
+
+const catalogProducts = () => [
+  product({ id: 'laptop', sku: 'LAPTOP-001', name: 'Ultrabook', priceCents: 129_999 }),
+  product({ id: 'mouse', sku: 'MOUSE-001', name: 'Mouse', priceCents: 2_550 }),
+  product({ id: 'gone', deletedAt: '2026-02-01T00:00:00.000Z' }),
+  product({ id: 'euro', priceCents: 500, currency: 'EUR' }),
+];
+
+/** The ports as maps and lists the tests read: the carts by user, the saga starts, the events published. */
+const setup = ({
+  carts = {},
+  orders = [],
+  products = catalogProducts(),
+}: {
+  carts?: Record<string, CartLine[]>;
+  orders?: OrderRecord[];
+  products?: ProductRecord[];
+} = {}) => {
+  const store = memoryOrdersStore(orders);
+  const catalog = new Map(products.map((p) => [p.id, p]));
+  const started: { orderId: string; input: CheckoutInput }[] = [];
+  const published: DomainEvent[] = [];
+  const deps: OrdersDeps = {
+    orders: store.store,
+    catalog: { getProducts: async (ids) => ids.flatMap((id) => catalog.get(id) ?? []) },
+    cartLines: async (userId) => carts[userId] ?? [],
+    startCheckout: async (orderId, input) => {
+      started.push({ orderId, input });
+    },
+    publish: async (...events) => {
+      published.push(...events);
+    },
+    now: () => NOW,
+  };
+  return { deps, store, catalog, started, published };
+};
+
+const order = (overrides: Partial<OrderRecord> & { id: string }): OrderRecord => ({
+  userId: ann.userId,
+  status: 'PENDING',
+  lines: [
+    { productId: 'mouse', sku: 'MOUSE-001', name: 'Mouse', quantity: 2, unitPriceCents: 2_550, lineTotalCents: 5_100 },
+  ],
+  currency: 'USD',
+  totalCents: 5_100,
+  shippingAddress: body.shippingAddress,
+  paymentMethod: body.paymentMethod,
+  history: [{ status: overrides.status ?? 'PENDING', at: '2026-02-01T00:00:00.000Z' }],
+  correlationId: 'corr-1',
+  createdAt: '2026-02-01T00:00:00.000Z',
+  updatedAt: '2026-02-01T00:00:00.000Z',
+  ...overrides,
+});
+
+describe('placeOrder', () => {
+  it('refuses an empty cart, and neither stores an order nor starts a saga', async () => {
+    const { deps, store, started } = setup();
+    await expect(placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' })).rejects.toBeInstanceOf(
+      CartEmptyError,
+    );
+    expect(store.records.size).toBe(0);
+    expect(started).toEqual([]);
+  });
+
+  it('prices every line from the catalog, not the cart, and totals in integer cents', async () => {
+    const { deps, store } = setup({
+      carts: {
+        [ann.userId]: [
+          { productId: 'laptop', quantity: 1 },
+          { productId: 'mouse', quantity: 3 },
+        ],
+      },
+    });
+    const placed = await placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' });
+    expect(placed).toMatchObject({
+      userId: ann.userId,
+      status: 'PENDING',
+      currency: 'USD',
+      total: 1_376.49,
+      items: [
+        {
+          productId: 'laptop',
+          sku: 'LAPTOP-001',
+          name: 'Ultrabook',
+          quantity: 1,
+          price: 1_299.99,
+          lineTotal: 1_299.99,
+        },
+        { productId: 'mouse', sku: 'MOUSE-001', name: 'Mouse', quantity: 3, price: 25.5, lineTotal: 76.5 },
+      ],
+      paymentMethod: { type: 'card' },
+      history: [{ status: 'PENDING', at: NOW.toISOString() }],
+    });
+    // The card token stays in the stored order (the saga charges it) but is not echoed.
+    expect(JSON.stringify(placed)).not.toContain('tok_visa');
+    const stored = store.records.get(placed.id);
+    expect(stored?.totalCents).toBe(137_649);
+    expect(stored?.lines.map((line) => line.unitPriceCents)).toEqual([129_999, 2_550]);
+  });
+
+  it('starts the checkout saga with the order id, then announces OrderPlaced', async () => {
+    const { deps, started, published } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 2 }] } });
+    const placed = await placeOrder(deps, { userId: ann.userId, body, correlationId: 'corr-42' });
+    expect(placed.id).toMatch(/^ord_[0-9a-f-]{36}$/);
+    expect(started).toEqual([
+      {
+        orderId: placed.id,
+        input: {
+          orderId: placed.id,
+          userId: ann.userId,
+          correlationId: 'corr-42',
+          currency: 'USD',
+          totalCents: 5_100,
+          lines: [
+            {
+              productId: 'mouse',
+              sku: 'MOUSE-001',
+              name: 'Mouse',
+              quantity: 2,
+              unitPriceCents: 2_550,
+              lineTotalCents: 5_100,
+            },
+          ],
+          paymentMethod: body.paymentMethod,
+        },
+      },
+    ]);
+    expect(published).toEqual([
+      expect.objectContaining({
+        context: 'orders',
+        detailType: 'OrderPlaced',
+        correlationId: 'corr-42',
+        data: expect.objectContaining({ orderId: placed.id, userId: ann.userId, totalCents: 5_100 }),
+      }),
+    ]);
+  });
+
+  it('refuses products the catalog no longer sells, naming them', async () => {
+    const { deps, store, started } = setup({
+      carts: {
+        [ann.userId]: [
+          { productId: 'mouse', quantity: 1 },
+          { productId: 'gone', quantity: 1 },
+          { productId: 'unknown', quantity: 1 },
+        ],
+      },
+    });
+    const error = await placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BusinessRuleError);
+    expect(error).toMatchObject({ code: 'PRODUCT_UNAVAILABLE', message: 'No longer sold: gone, unknown' });
+    expect(store.records.size).toBe(0);
+    expect(started).toEqual([]);
+  });
+
+  it('refuses a cart in two currencies', async () => {
+    const { deps, store } = setup({
+      carts: {
+        [ann.userId]: [
+          { productId: 'mouse', quantity: 1 },
+          { productId: 'euro', quantity: 1 },
+        ],
+      },
+    });
+    await expect(placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' })).rejects.toMatchObject({
+      code: 'MIXED_CURRENCIES',
+    });
+    expect(store.records.size).toBe(0);
+  });
+
+  it('fails the order when the saga cannot be started, and reports the error without announcing the order', async () => {
+    const { deps, store, published } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 1 }] } });
+    const refused = new Error('StateMachineDoesNotExist');
+    deps.startCheckout = async () => {
+      throw refused;
+    };
+    await expect(placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' })).rejects.toBe(refused);
+    const [stored] = [...store.records.values()];
+    expect(stored).toMatchObject({ status: 'FAILED', failureReason: 'CHECKOUT_NOT_STARTED' });
+    expect(stored?.history.map((entry) => entry.status)).toEqual(['PENDING', 'FAILED']);
+    expect(published).toEqual([]);
+  });
+
+  it('keeps a placed order when its event cannot be published', async () => {
+    const { deps, store, started } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 1 }] } });
+    deps.publish = async () => {
+      throw new Error('bus down');
+    };
+    const placed = await placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' });
+    expect(store.records.get(placed.id)?.status).toBe('PENDING');
+    expect(started).toHaveLength(1);
+  });
+});
+
+describe('cancelOrder', () => {
+  it.each(['PENDING', 'CONFIRMED'] as const)('cancels a %s order of its owner and announces it', async (status) => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status })] });
+    const cancelled = await cancelOrder(deps, ann, 'ord_1');
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(store.records.get('ord_1')?.history.at(-1)).toEqual({
+      status: 'CANCELLED',
+      at: NOW.toISOString(),
+      by: ann.userId,
+    });
+    expect(published).toEqual([
+      expect.objectContaining({
+        detailType: 'OrderCancelled',
+        data: expect.objectContaining({ orderId: 'ord_1', previousStatus: status, totalCents: 5_100 }),
+      }),
+    ]);
+  });
+
+  it.each(['SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED'] as const)(
+    'refuses to cancel a %s order and changes nothing',
+    async (status) => {
+      const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status })] });
+      await expect(cancelOrder(deps, ann, 'ord_1')).rejects.toBeInstanceOf(InvalidTransitionError);
+      expect(store.records.get('ord_1')?.status).toBe(status);
+      expect(store.records.get('ord_1')?.history).toHaveLength(1);
+      expect(published).toEqual([]);
+    },
+  );
+
+  it('loses to a change made after it read the order: the store refuses the stale status', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status: 'PENDING' })] });
+    const read = deps.orders.get;
+    deps.orders = {
+      ...deps.orders,
+      get: async (id) => {
+        const seen = await read(id);
+        // The saga fails the order between the cancel's read and its write.
+        await store.store.transition(id, ['PENDING'], { status: 'FAILED', at: NOW.toISOString(), reason: 'X' });
+        return seen;
+      },
+    };
+    await expect(cancelOrder(deps, ann, 'ord_1')).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect(store.records.get('ord_1')?.status).toBe('FAILED');
+    expect(published).toEqual([]);
+  });
+});
+
+describe('shipOrder and deliverOrder', () => {
+  it('moves a confirmed order to SHIPPED, then DELIVERED, recording the admin who did it', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status: 'CONFIRMED' })] });
+    expect((await shipOrder(deps, admin, 'ord_1')).status).toBe('SHIPPED');
+    expect((await deliverOrder(deps, admin, 'ord_1')).status).toBe('DELIVERED');
+    expect(store.records.get('ord_1')?.history.slice(1)).toEqual([
+      { status: 'SHIPPED', at: NOW.toISOString(), by: admin.userId },
+      { status: 'DELIVERED', at: NOW.toISOString(), by: admin.userId },
+    ]);
+    expect(published.map((event) => event.detailType)).toEqual(['OrderShipped', 'OrderDelivered']);
+  });
+
+  it.each<[string, OrderStatus, (deps: OrdersDeps, p: Principal, id: string) => Promise<unknown>]>([
+    ['ship', 'PENDING', shipOrder],
+    ['ship', 'SHIPPED', shipOrder],
+    ['ship', 'CANCELLED', shipOrder],
+    ['deliver', 'CONFIRMED', deliverOrder],
+    ['deliver', 'DELIVERED', deliverOrder],
+  ])('refuses to %s a %s order', async (_, status, act) => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status })] });
+    await expect(act(deps, admin, 'ord_1')).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect(store.records.get('ord_1')?.status).toBe(status);
+    expect(published).toEqual([]);
+  });
+});
+
+describe('ownership', () => {
+  it("hides another customer's order as if it did not exist, for reading and cancelling", async () => {
+    const { deps, store } = setup({ orders: [order({ id: 'ord_1', status: 'PENDING' })] });
+    await expect(getOrder(deps, bob, 'ord_1')).rejects.toBeInstanceOf(OrderNotFoundError);
+    await expect(cancelOrder(deps, bob, 'ord_1')).rejects.toBeInstanceOf(OrderNotFoundError);
+    await expect(getOrder(deps, bob, 'ord_missing')).rejects.toBeInstanceOf(OrderNotFoundError);
+    expect(store.records.get('ord_1')?.status).toBe('PENDING');
+  });
+
+  it('lets the owner and an admin read it, and an admin cancel it', async () => {
+    const { deps } = setup({ orders: [order({ id: 'ord_1', status: 'CONFIRMED' })] });
+    expect((await getOrder(deps, ann, 'ord_1')).id).toBe('ord_1');
+    expect((await getOrder(deps, admin, 'ord_1')).id).toBe('ord_1');
+    expect((await cancelOrder(deps, admin, 'ord_1')).status).toBe('CANCELLED');
+  });
+
+  it("lists the caller's own orders, newest first and paged; another's only for an admin", async () => {
+    const { deps } = setup({
+      orders: [
+        order({ id: 'ord_a', createdAt: '2026-02-01T00:00:00.000Z' }),
+        order({ id: 'ord_b', createdAt: '2026-02-03T00:00:00.000Z' }),
+        order({ id: 'ord_c', createdAt: '2026-02-02T00:00:00.000Z' }),
+        order({ id: 'ord_bob', userId: bob.userId }),
+      ],
+    });
+    const first = await listOrders(deps, ann, { limit: 2 });
+    expect(first.items.map((o) => o.id)).toEqual(['ord_b', 'ord_c']);
+    const second = await listOrders(deps, ann, { limit: 2, cursor: first.nextCursor ?? undefined });
+    expect(second).toMatchObject({ items: [{ id: 'ord_a' }], nextCursor: null });
+
+    await expect(listOrders(deps, bob, { userId: ann.userId })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await listOrders(deps, admin, { userId: bob.userId })).items.map((o) => o.id)).toEqual(['ord_bob']);
+  });
+});
+
+describe('the saga steps', () => {
+  it('confirms a pending order with its payment, once: a repeated confirmation changes nothing', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1' })] });
+    expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CONFIRMED' });
+    expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CONFIRMED' });
+    expect(store.records.get('ord_1')).toMatchObject({ status: 'CONFIRMED', paymentId: 'pay_1' });
+    expect(store.records.get('ord_1')?.history).toHaveLength(2);
+    expect(published.map((event) => event.detailType)).toEqual(['OrderConfirmed']);
+  });
+
+  it('refuses to confirm an order cancelled meanwhile, so the saga compensates', async () => {
+    const { deps } = setup({ orders: [order({ id: 'ord_1', status: 'CANCELLED' })] });
+    await expect(confirmOrder(deps, 'ord_1', 'pay_1')).rejects.toBeInstanceOf(InvalidTransitionError);
+  });
+
+  it('fails a pending order with the reason, and leaves a settled one as it is', async () => {
+    const { deps, store, published } = setup({
+      orders: [order({ id: 'ord_1' }), order({ id: 'ord_2', status: 'CANCELLED' })],
+    });
+    expect(await failOrder(deps, 'ord_1', 'PAYMENT_DECLINED')).toEqual({ orderId: 'ord_1', status: 'FAILED' });
+    expect(store.records.get('ord_1')).toMatchObject({ status: 'FAILED', failureReason: 'PAYMENT_DECLINED' });
+    expect(await failOrder(deps, 'ord_2', 'PAYMENT_DECLINED')).toEqual({ orderId: 'ord_2', status: 'CANCELLED' });
+    expect(store.records.get('ord_2')?.failureReason).toBeUndefined();
+    expect(published.map((event) => [event.detailType, event.data.orderId])).toEqual([['OrderFailed', 'ord_1']]);
+  });
+});

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidTransitionError, OrderNotFoundError } from '../../../functions/orders/errors';
+import { type OrderRecord, type OrdersStore, ordersStore } from '../../../functions/orders/store';
+import { tableName } from '../../../functions/shared/config';
+import { BadRequestError } from '../../../functions/shared/errors';
+import { type LocalTables, startLocalDynamo } from '../support/dynamo-local';
+
+// The real store against DynamoDB Local: the conditions on status and the indexes are DynamoDB's.
+let local: LocalTables;
+let store: OrdersStore;
+
+beforeAll(async () => {
+  local = await startLocalDynamo();
+  store = ordersStore(local.client);
+}, 60_000);
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+const order = (overrides: Partial<OrderRecord> = {}): OrderRecord => ({
+  id: `ord_${randomUUID()}`,
+  userId: `usr_${randomUUID()}`,
+  status: 'PENDING',
+  lines: [
+    { productId: 'mouse', sku: 'MOUSE-001', name: 'Mouse', quantity: 2, unitPriceCents: 2_550, lineTotalCents: 5_100 },
+  ],
+  currency: 'USD',
+  totalCents: 5_100,
+  shippingAddress: { name: 'Ann', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+  paymentMethod: { type: 'card', token: 'tok_visa' },
+  history: [{ status: 'PENDING', at: '2026-03-01T00:00:00.000Z' }],
+  correlationId: randomUUID(),
+  createdAt: '2026-03-01T00:00:00.000Z',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+  ...overrides,
+});
+
+const at = (minute: number) => `2026-03-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+
+describe('the orders store', () => {
+  it('creates an order once and reads it back without its keys', async () => {
+    const record = order();
+    await store.create(record);
+    expect(await store.get(record.id)).toEqual(record);
+    await expect(store.create({ ...record, totalCents: 1 })).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    expect((await store.get(record.id))?.totalCents).toBe(5_100);
+    expect(await store.get(`ord_${randomUUID()}`)).toBeUndefined();
+  });
+
+  it('moves the status from an expected one, appending to the history in the same write', async () => {
+    const record = order();
+    await store.create(record);
+    const confirmed = await store.transition(
+      record.id,
+      ['PENDING'],
+      { status: 'CONFIRMED', at: at(1) },
+      { paymentId: 'pay_1' },
+    );
+    expect(confirmed).toMatchObject({ status: 'CONFIRMED', paymentId: 'pay_1', updatedAt: at(1) });
+    const shipped = await store.transition(record.id, ['CONFIRMED'], { status: 'SHIPPED', at: at(2), by: 'usr_admin' });
+    expect(shipped.history).toEqual([
+      { status: 'PENDING', at: '2026-03-01T00:00:00.000Z' },
+      { status: 'CONFIRMED', at: at(1) },
+      { status: 'SHIPPED', at: at(2), by: 'usr_admin' },
+    ]);
+    expect(await store.get(record.id)).toEqual(shipped);
+  });
+
+  it('refuses a stale status, naming the current one, and leaves the order as it was', async () => {
+    const record = order();
+    await store.create(record);
+    await store.transition(record.id, ['PENDING'], { status: 'CANCELLED', at: at(1) });
+    const error = await store
+      .transition(record.id, ['PENDING'], { status: 'FAILED', at: at(2) }, { failureReason: 'PAYMENT_DECLINED' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTransitionError);
+    expect((error as Error).message).toContain('from CANCELLED');
+    const stored = await store.get(record.id);
+    expect(stored?.status).toBe('CANCELLED');
+    expect(stored?.failureReason).toBeUndefined();
+    expect(stored?.history.map((entry) => entry.status)).toEqual(['PENDING', 'CANCELLED']);
+  });
+
+  it('tells a missing order apart from a refused transition', async () => {
+    await expect(
+      store.transition(`ord_${randomUUID()}`, ['PENDING'], { status: 'CONFIRMED', at: at(1) }),
+    ).rejects.toBeInstanceOf(OrderNotFoundError);
+  });
+
+  it('lets exactly one of two concurrent changes from the same status win', async () => {
+    const record = order();
+    await store.create(record);
+    const outcomes = await Promise.allSettled([
+      store.transition(record.id, ['PENDING'], { status: 'CONFIRMED', at: at(1) }),
+      store.transition(record.id, ['PENDING'], { status: 'CANCELLED', at: at(1) }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const [refused] = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused?.reason).toBeInstanceOf(InvalidTransitionError);
+    expect((await store.get(record.id))?.history).toHaveLength(2);
+  });
+
+  it('keeps the status index in step: the order is listed under its new status, not the old one', async () => {
+    const record = order();
+    await store.create(record);
+    await store.transition(record.id, ['PENDING'], { status: 'CONFIRMED', at: at(1) });
+    const { Item } = await local.client.send(
+      new GetCommand({ TableName: tableName('orders'), Key: { pk: `ORDER#${record.id}`, sk: 'ORDER' } }),
+    );
+    expect(Item?.gsi2pk).toBe('STATUS#CONFIRMED');
+    const confirmed = await store.listByStatus('CONFIRMED', 100);
+    expect(confirmed.items.map((o) => o.id)).toContain(record.id);
+    const pending = await store.listByStatus('PENDING', 100);
+    expect(pending.items.map((o) => o.id)).not.toContain(record.id);
+  });
+
+  it("lists a user's orders newest first, page by page, and only theirs", async () => {
+    const userId = `usr_${randomUUID()}`;
+    const mine = [3, 1, 5, 2, 4].map((minute) => order({ userId, createdAt: at(minute) }));
+    await Promise.all([...mine, order({ createdAt: at(9) })].map((record) => store.create(record)));
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.listByUser(userId, 2, cursor);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((o) => o.createdAt));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual([at(5), at(4), at(3), at(2), at(1)]);
+    expect(pages).toBe(3);
+  });
+
+  it("refuses one user's cursor for another user's list", async () => {
+    const userId = `usr_${randomUUID()}`;
+    await Promise.all([1, 2].map((minute) => store.create(order({ userId, createdAt: at(minute) }))));
+    const { nextCursor } = await store.listByUser(userId, 1);
+    expect(nextCursor).toEqual(expect.any(String));
+    await expect(store.listByUser(`usr_${randomUUID()}`, 1, nextCursor ?? undefined)).rejects.toBeInstanceOf(
+      BadRequestError,
+    );
+  });
+});
