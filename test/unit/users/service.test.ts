@@ -1,0 +1,340 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RateLimitedError, ValidationError } from '../../../functions/shared/errors';
+import type { DomainEvent } from '../../../functions/shared/events';
+import { parse } from '../../../functions/shared/validation';
+import {
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidTokenError,
+  UserNotFoundError,
+  WrongPasswordError,
+} from '../../../functions/users/errors';
+import { hashPassword, verifyPassword } from '../../../functions/users/passwords';
+import { RegisterBody } from '../../../functions/users/schemas';
+import {
+  type CallContext,
+  changePassword,
+  getProfile,
+  login,
+  logout,
+  register,
+  type UsersDeps,
+  updateProfile,
+} from '../../../functions/users/service';
+import { issueToken, verifySession } from '../../../functions/users/sessions';
+import type { UserRecord } from '../../../functions/users/store';
+import { loginFailureLimits } from '../../../lib/spec/rate-limits';
+import { LocalSecretsManager } from '../../../local/secrets-manager';
+import { serveOverHttp } from '../support/serve-aws-service';
+import { memoryAuditLog, memoryRateLimiter, memoryUsersStore } from './fakes';
+
+// bcrypt runs at the production cost (the service takes no cost parameter, ~0.3 s a hash here), so the
+// tests share one hash of PASSWORD and each makes at most three bcrypt calls.
+const PASSWORD = 'customer123';
+let passwordHash: string;
+// Room for a few bcrypt calls on a busy machine (the unit project runs files in parallel).
+const BCRYPT_TIMEOUT = 15_000;
+
+// Tokens are signed with the key from Secrets Manager: the sandbox's emulation of it, over HTTP.
+const SECRET = {
+  name: 'shop/jwt-signing-key',
+  arn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:k',
+  value: 'k'.repeat(48),
+};
+let secrets: Awaited<ReturnType<typeof serveOverHttp>>;
+
+beforeAll(async () => {
+  secrets = await serveOverHttp(new LocalSecretsManager([SECRET]));
+  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secrets.endpoint);
+  vi.stubEnv('SIGNING_KEY_SECRET_ARN', SECRET.arn);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  vi.stubEnv('RATE_LIMITS', 'on');
+  passwordHash = await hashPassword(PASSWORD);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await secrets?.close();
+});
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const call: CallContext = { ip: '203.0.113.7', userAgent: 'vitest', requestId: 'req-1', correlationId: 'corr-1' };
+
+const ann = (overrides: Partial<UserRecord> = {}): UserRecord => ({
+  id: 'usr_ann',
+  email: 'ann@example.com',
+  first_name: 'Ann',
+  last_name: 'Lee',
+  role: 'customer',
+  passwordHash,
+  tokenVersion: 0,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+const setup = ({ users = [ann()], counts = new Map<string, number>() } = {}) => {
+  const store = memoryUsersStore(users);
+  const audit = memoryAuditLog();
+  const limiter = memoryRateLimiter(counts);
+  const published: DomainEvent[] = [];
+  const deps: UsersDeps = {
+    users: store.store,
+    audit: audit.log,
+    limiter: limiter.limiter,
+    publish: async (...events) => {
+      published.push(...events);
+    },
+    now: () => NOW,
+  };
+  return { deps, store, audit: audit.records, counts: limiter.counts, published };
+};
+
+const accountKey = (email: string) => `login-failure#account#${email}`;
+const ipKey = `login-failure#ip#${call.ip}`;
+
+describe('register', { timeout: BCRYPT_TIMEOUT }, () => {
+  it('stores a customer with a bcrypt hash of the password, signs them in, audits and announces it', async () => {
+    const { deps, store, audit, published } = setup({ users: [] });
+    const body = parse(
+      RegisterBody,
+      { email: ' New@Example.com ', password: 'a long passphrase', first_name: 'New', last_name: 'User' },
+      'body',
+    );
+    const session = await register(deps, body, call);
+
+    expect(session.user).toEqual({
+      id: expect.stringMatching(/^usr_[0-9a-f-]{36}$/),
+      email: 'new@example.com',
+      first_name: 'New',
+      last_name: 'User',
+      role: 'customer',
+      created_at: NOW.toISOString(),
+      updated_at: NOW.toISOString(),
+    });
+    const stored = store.users.get(session.user.id);
+    expect(stored?.tokenVersion).toBe(0);
+    expect(stored?.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    expect(await verifyPassword('a long passphrase', stored?.passwordHash ?? '')).toBe(true);
+    expect(decodeJwt(session.token)).toMatchObject({ sub: session.user.id, role: 'customer', ver: 0 });
+    expect(audit).toEqual([
+      expect.objectContaining({ type: 'auth.register', outcome: 'success', actor: session.user.id, ip: call.ip }),
+    ]);
+    expect(published).toEqual([
+      expect.objectContaining({
+        context: 'users',
+        detailType: 'UserRegistered',
+        correlationId: call.correlationId,
+        data: { userId: session.user.id, email: 'new@example.com', firstName: 'New', lastName: 'User' },
+      }),
+    ]);
+  });
+
+  it('refuses an email already registered, whatever its case, and records nothing', async () => {
+    const { deps, store, audit, published } = setup();
+    const body = parse(
+      RegisterBody,
+      { email: 'ANN@example.com', password: 'another password', first_name: 'Ann', last_name: 'Two' },
+      'body',
+    );
+    await expect(register(deps, body, call)).rejects.toBeInstanceOf(EmailTakenError);
+    expect([...store.users.keys()]).toEqual(['usr_ann']);
+    expect(audit).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
+  it('keeps the account when the welcome event cannot be published', async () => {
+    const { deps, store } = setup({ users: [] });
+    deps.publish = async () => {
+      throw new Error('bus down');
+    };
+    const body = { email: 'late@example.com', password: 'a long passphrase', first_name: 'L', last_name: 'E' };
+    const session = await register(deps, body, call);
+    expect(store.users.has(session.user.id)).toBe(true);
+  });
+});
+
+describe('login', { timeout: BCRYPT_TIMEOUT }, () => {
+  it('signs in with the right password, audits it and counts nothing', async () => {
+    const { deps, audit, counts } = setup();
+    const session = await login(deps, { email: 'ann@example.com', password: PASSWORD }, call);
+    expect(session.user.id).toBe('usr_ann');
+    expect(session.claims).toMatchObject({ userId: 'usr_ann', role: 'customer', tokenVersion: 0 });
+    expect(audit).toEqual([expect.objectContaining({ type: 'auth.login', outcome: 'success', actor: 'usr_ann' })]);
+    expect(counts.size).toBe(0);
+  });
+
+  it('refuses a wrong password, counting it against the account and the IP, and audits the reason', async () => {
+    const { deps, audit, counts } = setup();
+    await expect(login(deps, { email: 'ann@example.com', password: 'customer124' }, call)).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+    expect(Object.fromEntries(counts)).toEqual({ [accountKey('ann@example.com')]: 1, [ipKey]: 1 });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        type: 'auth.login_failed',
+        outcome: 'failure',
+        actor: 'usr_ann',
+        detail: { email: 'ann@example.com', reason: 'wrong_password' },
+      }),
+    ]);
+  });
+
+  it('answers an unknown email as a wrong password, with no actor in the audit', async () => {
+    const { deps, audit, counts } = setup();
+    await expect(login(deps, { email: 'nobody@example.com', password: PASSWORD }, call)).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+    expect(counts.get(accountKey('nobody@example.com'))).toBe(1);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor).toBeUndefined();
+    expect(audit[0]?.detail).toEqual({ email: 'nobody@example.com', reason: 'unknown_email' });
+  });
+
+  it('locks the account after its limit of failures: then even the right password is refused with 429', async () => {
+    const limit = loginFailureLimits.perAccount.limit;
+    const { deps, audit, counts } = setup({ counts: new Map([[accountKey('ann@example.com'), limit - 1]]) });
+    // The last failure the window tolerates is still answered as a wrong password...
+    await expect(login(deps, { email: 'ann@example.com', password: 'wrong one' }, call)).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+    expect(counts.get(accountKey('ann@example.com'))).toBe(limit);
+    // ...and after it, the right password no longer signs in.
+    const error = await login(deps, { email: 'ann@example.com', password: PASSWORD }, call).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ status: 429, code: 'TOO_MANY_LOGIN_ATTEMPTS' });
+    expect(audit.at(-1)).toMatchObject({ type: 'auth.login_failed', detail: { reason: 'throttled' } });
+    // A refused attempt is not a failure: the counter stays where it was.
+    expect(counts.get(accountKey('ann@example.com'))).toBe(limit);
+  });
+
+  it('refuses every account from an IP past its limit of failures', async () => {
+    const { deps } = setup({ counts: new Map([[ipKey, loginFailureLimits.perIp.limit]]) });
+    await expect(login(deps, { email: 'ann@example.com', password: PASSWORD }, call)).rejects.toBeInstanceOf(
+      RateLimitedError,
+    );
+    const { deps: elsewhere } = setup({ counts: new Map([[ipKey, loginFailureLimits.perIp.limit]]) });
+    const session = await login(
+      elsewhere,
+      { email: 'ann@example.com', password: PASSWORD },
+      { ...call, ip: '198.51.100.1' },
+    );
+    expect(session.user.id).toBe('usr_ann');
+  });
+});
+
+describe('profile', () => {
+  it('shows the profile without the hash or the token version', async () => {
+    const { deps } = setup();
+    const profile = await getProfile(deps, 'usr_ann');
+    expect(Object.keys(profile).sort()).toEqual([
+      'created_at',
+      'email',
+      'first_name',
+      'id',
+      'last_name',
+      'role',
+      'updated_at',
+    ]);
+    await expect(getProfile(deps, 'usr_nobody')).rejects.toBeInstanceOf(UserNotFoundError);
+  });
+
+  it('changes the given names only, stamps the change and audits which fields changed', async () => {
+    const { deps, store, audit } = setup();
+    const user = await updateProfile(deps, 'usr_ann', { last_name: 'Smith' }, call);
+    expect(user).toMatchObject({ first_name: 'Ann', last_name: 'Smith', updated_at: NOW.toISOString() });
+    expect(store.users.get('usr_ann')?.last_name).toBe('Smith');
+    expect(audit).toEqual([
+      expect.objectContaining({ type: 'user.profile_updated', actor: 'usr_ann', detail: { fields: 'last_name' } }),
+    ]);
+  });
+
+  it('refuses to update a user that does not exist, and audits nothing', async () => {
+    const { deps, audit } = setup();
+    await expect(updateProfile(deps, 'usr_nobody', { first_name: 'X' }, call)).rejects.toBeInstanceOf(
+      UserNotFoundError,
+    );
+    expect(audit).toEqual([]);
+  });
+});
+
+describe('changePassword', { timeout: BCRYPT_TIMEOUT }, () => {
+  it('stores the new hash and raises the token version: other sessions stop working, the new one works', async () => {
+    const { deps, store, audit } = setup();
+    const other = await issueToken(ann());
+    expect((await verifySession(other.token, store.store)).userId).toBe('usr_ann');
+
+    const session = await changePassword(
+      deps,
+      'usr_ann',
+      { old_password: PASSWORD, new_password: 'a new passphrase' },
+      call,
+    );
+    const stored = store.users.get('usr_ann');
+    expect(stored?.tokenVersion).toBe(1);
+    expect(await verifyPassword('a new passphrase', stored?.passwordHash ?? '')).toBe(true);
+    expect(session.claims.tokenVersion).toBe(1);
+    await expect(verifySession(other.token, store.store)).rejects.toMatchObject({ reason: 'ERR_TOKEN_SUPERSEDED' });
+    expect((await verifySession(session.token, store.store)).tokenVersion).toBe(1);
+    expect(audit).toEqual([expect.objectContaining({ type: 'auth.password_changed', outcome: 'success' })]);
+  });
+
+  it('refuses a wrong current password, changing nothing, and audits the failure', async () => {
+    const { deps, store, audit } = setup();
+    await expect(
+      changePassword(deps, 'usr_ann', { current_password: 'not it at all', new_password: 'a new passphrase' }, call),
+    ).rejects.toBeInstanceOf(WrongPasswordError);
+    expect(store.users.get('usr_ann')).toMatchObject({ passwordHash, tokenVersion: 0 });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        type: 'auth.password_changed',
+        outcome: 'failure',
+        detail: { reason: 'wrong_password' },
+      }),
+    ]);
+  });
+
+  it('refuses the email address as the new password', async () => {
+    const { deps, store } = setup();
+    await expect(
+      changePassword(deps, 'usr_ann', { old_password: PASSWORD, new_password: 'Ann@Example.com' }, call),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(store.users.get('usr_ann')?.tokenVersion).toBe(0);
+  });
+
+  it('loses to a change made meanwhile: the caller is refused rather than given a session', async () => {
+    const { deps, store } = setup();
+    const read = deps.users.getById;
+    deps.users = {
+      ...deps.users,
+      getById: async (id) => {
+        const seen = await read(id);
+        // Another session changes the password between this one's read and its write.
+        const user = store.users.get(id);
+        if (user) user.tokenVersion += 1;
+        return seen;
+      },
+    };
+    await expect(
+      changePassword(deps, 'usr_ann', { old_password: PASSWORD, new_password: 'a new passphrase' }, call),
+    ).rejects.toBeInstanceOf(WrongPasswordError);
+    expect(store.users.get('usr_ann')).toMatchObject({ passwordHash, tokenVersion: 1 });
+  });
+});
+
+describe('logout', () => {
+  it('revokes the session it was called with, and only that one', async () => {
+    const { deps, store, audit } = setup();
+    const [mine, other] = await Promise.all([issueToken(ann()), issueToken(ann())]);
+    await logout(deps, { userId: 'usr_ann', tokenId: mine.claims.tokenId, expiresAt: mine.claims.expiresAt }, call);
+    const refused = await verifySession(mine.token, store.store).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidTokenError);
+    expect(refused).toMatchObject({ reason: 'ERR_TOKEN_REVOKED' });
+    expect((await verifySession(other.token, store.store)).tokenId).toBe(other.claims.tokenId);
+    expect(store.revoked.get(`usr_ann#${mine.claims.tokenId}`)).toBe(mine.claims.expiresAt);
+    expect(audit).toEqual([expect.objectContaining({ type: 'auth.logout', actor: 'usr_ann' })]);
+  });
+});
