@@ -10,7 +10,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        // The real `cdk synth`, bundling every function and building the web app: about two minutes, more on a
+        // busy machine (it once overran a three-minute hook timeout).
+        test: { name: 'synth', include: ['test/synth/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 },
       },
       {
         extends: true,
