@@ -89,6 +89,17 @@ const deferred = <T>() => {
   return { promise, resolve };
 };
 
+/** A task that runs until `gate` is resolved; `entered` resolves once an execution has reached it. */
+const heldTask = () => {
+  const gate = deferred<unknown>();
+  const entered = deferred<void>();
+  const run = () => {
+    entered.resolve();
+    return gate.promise;
+  };
+  return { gate, entered, run };
+};
+
 // asl-validator compiles its schemas on each validation (about a second per machine); the service
 // validates a definition once per process, so pay for it here rather than in the first test's budget.
 beforeAll(() => {
@@ -382,11 +393,11 @@ describe('StepFunctionsService: names, validation, stopping', () => {
   });
 
   it('StopExecution aborts a running execution with its error and cause', async () => {
-    const gate = deferred<unknown>();
-    const fake = fakeInvoke({ 'test/hold': () => gate.promise });
+    const { gate, entered, run } = heldTask();
+    const fake = fakeInvoke({ 'test/hold': run });
     const service = create(fake.invoke);
     const arn = await start(service, 'Hold', {});
-    await new Promise((r) => setTimeout(r, 20));
+    await entered.promise;
 
     const stopped = await call(service, 'StopExecution', { executionArn: arn, error: 'Cancelled', cause: 'by test' });
     gate.resolve({ late: true });
@@ -404,10 +415,10 @@ describe('StepFunctionsService: names, validation, stopping', () => {
   });
 
   it('stop() aborts running executions and reports unhealthy; idle() waits for handlers in flight', async () => {
-    const gate = deferred<unknown>();
-    const service = create(fakeInvoke({ 'test/hold': () => gate.promise }).invoke);
+    const { gate, entered, run } = heldTask();
+    const service = create(fakeInvoke({ 'test/hold': run }).invoke);
     const arn = await start(service, 'Hold', {});
-    await new Promise((r) => setTimeout(r, 20));
+    await entered.promise;
     const healthyBefore = await service.healthy();
 
     await service.stop();
@@ -415,6 +426,8 @@ describe('StepFunctionsService: names, validation, stopping', () => {
     const waiting = service.idle().then(() => {
       idle = true;
     });
+    // Kept: nothing may happen here (idle() must stay pending while the handler runs), so there is no
+    // condition to wait for; a few event-loop turns give a wrong idle() the chance to resolve.
     await new Promise((r) => setTimeout(r, 20));
     const idleWhileHandlerRuns = idle;
     gate.resolve({});
