@@ -1,45 +1,54 @@
 import { createHash } from 'node:crypto';
-import {
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  IdempotentParameterMismatchException,
-  TransactionCanceledException,
-  TransactionInProgressException,
-} from '@aws-sdk/client-dynamodb';
+import { type CancellationReason, IdempotentParameterMismatchException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   GetCommand,
-  PutCommand,
   ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
+import {
+  anyTransient,
+  backoff,
+  conditionFailed,
+  documentClient,
+  itemReader,
+  putIfAbsent,
+  RETRY_AFTER_BACKOFF,
+  RETRY_NOW,
+  TRANSIENT_CANCELLATIONS,
+  type TransactWriteItem,
+  transactWithRetry,
+} from '../shared/dynamo';
 import { readPage } from '../shared/paging';
 import { StockContentionError } from './errors';
 
-export interface StockRecord {
-  sku: string;
-  available: number;
-  reserved: number;
-  sold: number;
-  updatedAt: string;
-}
+const stockItem = z.object({
+  sku: z.string(),
+  available: z.number(),
+  reserved: z._default(z.number(), 0),
+  sold: z._default(z.number(), 0),
+  updatedAt: z.string(),
+});
+export type StockRecord = z.infer<typeof stockItem>;
 
-export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'RESTOCKED';
+export const RESERVATION_STATUSES = ['RESERVED', 'COMMITTED', 'RELEASED', 'RESTOCKED'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
-export interface ReservationRecord {
-  orderId: string;
-  sku: string;
-  quantity: number;
-  status: ReservationStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+const reservationItem = z.object({
+  orderId: z.string(),
+  sku: z.string(),
+  quantity: z.number(),
+  status: z.enum(RESERVATION_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ReservationRecord = z.infer<typeof reservationItem>;
 
 export interface StockLine {
   sku: string;
@@ -121,22 +130,8 @@ export const createStockIfAbsentItem = (sku: string, available: number, now = ne
 };
 const reservationKey = (sku: string, orderId: string) => ({ pk: `STOCK#${sku}`, sk: `RES#${orderId}` });
 
-const fromStockItem = (item: Record<string, unknown>): StockRecord => ({
-  sku: String(item.sku),
-  available: Number(item.available),
-  reserved: Number(item.reserved ?? 0),
-  sold: Number(item.sold ?? 0),
-  updatedAt: String(item.updatedAt),
-});
-
-const fromReservationItem = (item: Record<string, unknown>): ReservationRecord => ({
-  orderId: String(item.orderId),
-  sku: String(item.sku),
-  quantity: Number(item.quantity),
-  status: item.status as ReservationStatus,
-  createdAt: String(item.createdAt),
-  updatedAt: String(item.updatedAt),
-});
+const fromStockItem = itemReader('stock', stockItem);
+const fromReservationItem = itemReader('reservation', reservationItem);
 
 export type Band = 'above' | 'crossing' | 'below';
 
@@ -182,13 +177,10 @@ const availableOf = (item: Record<string, unknown> | undefined): number | undefi
   return Number.isFinite(available) ? available : undefined;
 };
 
-const isFailed = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
 const onlyKnownCodes = (reasons: CancellationReason[]) =>
   reasons.every(
     (r) => !r.Code || r.Code === 'None' || r.Code === 'ConditionalCheckFailed' || TRANSIENT_CANCELLATIONS.has(r.Code),
   );
-const anyTransient = (reasons: CancellationReason[]) =>
-  reasons.some((r) => r.Code !== undefined && TRANSIENT_CANCELLATIONS.has(r.Code));
 
 /**
  * DynamoDB applies a transaction once per token for 10 minutes, so the SDK's own retry of a call
@@ -223,21 +215,8 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
 
   return {
     /** Creates a SKU's stock record; an existing record (and its counts) is never overwritten. */
-    async createStockIfAbsent(sku, available, now = new Date()) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table(),
-            Item: { ...stockKey(sku), ...initialStock(sku, available, now) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    createStockIfAbsent: (sku, available, now = new Date()) =>
+      putIfAbsent(client, table(), { ...stockKey(sku), ...initialStock(sku, available, now) }),
 
     async getStock(sku) {
       // Strongly consistent: an admin change must show on the next read.
@@ -286,52 +265,51 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
       };
     },
 
-    async reserve(orderId, lines, { now, lowThreshold }) {
+    reserve(orderId, lines, { now, lowThreshold }) {
       const timestamp = now.toISOString();
       const skus = lines.map((line) => line.sku);
       // First guess: plenty of stock. A refused condition returns the item, which tells the right band.
       const bands: Band[] = lines.map(() => 'above');
       let useToken = true;
-      let pause = false;
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (pause) await backoff(attempt);
-        pause = false;
-        const TransactItems: TransactWriteCommandInput['TransactItems'] = lines.flatMap((line, i) => {
-          const { lo, hi } = bandRange(bands[i] ?? 'above', line.quantity, lowThreshold);
-          return [
-            {
-              Update: {
-                TableName: table(),
-                Key: stockKey(line.sku),
-                UpdateExpression: 'SET available = available - :q, reserved = reserved + :q, updatedAt = :now',
-                ConditionExpression: hi === undefined ? 'available >= :lo' : 'available >= :lo AND available < :hi',
-                ExpressionAttributeValues: {
-                  ':q': line.quantity,
-                  ':now': timestamp,
-                  ':lo': lo,
-                  ...(hi !== undefined && { ':hi': hi }),
+      return transactWithRetry<ReserveOutcome>({
+        attempts: MAX_ATTEMPTS,
+        retryInProgress: true,
+        async send() {
+          const TransactItems: TransactWriteCommandInput['TransactItems'] = lines.flatMap((line, i) => {
+            const { lo, hi } = bandRange(bands[i] ?? 'above', line.quantity, lowThreshold);
+            return [
+              {
+                Update: {
+                  TableName: table(),
+                  Key: stockKey(line.sku),
+                  UpdateExpression: 'SET available = available - :q, reserved = reserved + :q, updatedAt = :now',
+                  ConditionExpression: hi === undefined ? 'available >= :lo' : 'available >= :lo AND available < :hi',
+                  ExpressionAttributeValues: {
+                    ':q': line.quantity,
+                    ':now': timestamp,
+                    ':lo': lo,
+                    ...(hi !== undefined && { ':hi': hi }),
+                  },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
-            },
-            {
-              Put: {
-                TableName: table(),
-                Item: {
-                  ...reservationKey(line.sku, orderId),
-                  orderId,
-                  sku: line.sku,
-                  quantity: line.quantity,
-                  status: 'RESERVED',
-                  createdAt: timestamp,
-                  updatedAt: timestamp,
+              {
+                Put: {
+                  TableName: table(),
+                  Item: {
+                    ...reservationKey(line.sku, orderId),
+                    orderId,
+                    sku: line.sku,
+                    quantity: line.quantity,
+                    status: 'RESERVED',
+                    createdAt: timestamp,
+                    updatedAt: timestamp,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
-                ConditionExpression: 'attribute_not_exists(pk)',
               },
-            },
-          ];
-        });
-        try {
+            ];
+          });
           await client.send(
             new TransactWriteCommand({
               TransactItems,
@@ -342,29 +320,25 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
             kind: 'reserved',
             lines: lines.map((line, i) => ({ ...line, crossedLow: bands[i] === 'crossing' })),
           };
-        } catch (error) {
-          if (error instanceof IdempotentParameterMismatchException) {
-            // The token served an earlier call for this order (other timestamps): its reservations answer.
-            const existing = await getReservations(orderId, skus);
-            if (existing.length > 0) return { kind: 'exists', reservations: existing };
-            useToken = false;
-            continue;
-          }
-          if (error instanceof TransactionInProgressException) {
-            pause = true;
-            continue;
-          }
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
+        },
+        async otherError(error) {
+          if (!(error instanceof IdempotentParameterMismatchException)) return undefined;
+          // The token served an earlier call for this order (other timestamps): its reservations answer.
+          const existing = await getReservations(orderId, skus);
+          if (existing.length > 0) return { result: { kind: 'exists', reservations: existing } };
+          useToken = false;
+          return RETRY_NOW;
+        },
+        async cancelled(reasons, error) {
           if (!onlyKnownCodes(reasons)) throw error;
-          if (lines.some((_, i) => isFailed(reasons[2 * i + 1]))) {
-            return { kind: 'exists', reservations: await getReservations(orderId, skus) };
+          if (lines.some((_, i) => conditionFailed(reasons[2 * i + 1]))) {
+            return { result: { kind: 'exists', reservations: await getReservations(orderId, skus) } };
           }
           const short: { sku: string; requested: number; available: number }[] = [];
           const unknown: string[] = [];
           lines.forEach((line, i) => {
             const reason = reasons[2 * i];
-            if (!isFailed(reason)) return;
+            if (!conditionFailed(reason)) return;
             const available = availableOf(reason?.Item);
             if (available === undefined) {
               unknown.push(line.sku);
@@ -374,12 +348,12 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
             if (band === 'short') short.push({ sku: line.sku, requested: line.quantity, available });
             else bands[i] = band;
           });
-          if (short.length > 0 || unknown.length > 0) return { kind: 'unavailable', short, unknown };
+          if (short.length > 0 || unknown.length > 0) return { result: { kind: 'unavailable', short, unknown } };
           // Otherwise a band moved (retry at once with the new one) or DynamoDB asked us to back off.
-          pause = anyTransient(reasons);
-        }
-      }
-      throw new StockContentionError();
+          return anyTransient(reasons) ? RETRY_AFTER_BACKOFF : RETRY_NOW;
+        },
+        exhausted: () => new StockContentionError(),
+      });
     },
 
     async getReservation(sku, orderId) {
@@ -434,29 +408,25 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
         orderId,
         changes.map((c) => [c.sku, c.quantity, c.from, c.to]),
       );
-      let pause = false;
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (pause) await backoff(attempt);
-        try {
+      return transactWithRetry<'applied' | 'stale'>({
+        attempts: MAX_ATTEMPTS,
+        retryInProgress: true,
+        send: async () => {
           await client.send(new TransactWriteCommand({ TransactItems, ClientRequestToken }));
           return 'applied';
-        } catch (error) {
-          // Same token, other timestamps: an earlier call made these changes already.
-          if (error instanceof IdempotentParameterMismatchException) return 'stale';
-          if (error instanceof TransactionInProgressException) {
-            pause = true;
-            continue;
-          }
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
+        },
+        // Same token, other timestamps: an earlier call made these changes already.
+        otherError: (error) =>
+          error instanceof IdempotentParameterMismatchException ? { result: 'stale' } : undefined,
+        cancelled(reasons, error) {
           if (!onlyKnownCodes(reasons)) throw error;
-          if (changes.some((_, i) => isFailed(reasons[2 * i]))) return 'stale';
-          const broken = changes.filter((_, i) => isFailed(reasons[2 * i + 1])).map((c) => c.sku);
+          if (changes.some((_, i) => conditionFailed(reasons[2 * i]))) return { result: 'stale' };
+          const broken = changes.filter((_, i) => conditionFailed(reasons[2 * i + 1])).map((c) => c.sku);
           if (broken.length > 0) throw new Error(`Stock counts of ${broken.join(', ')} do not cover order ${orderId}`);
-          pause = true;
-        }
-      }
-      throw new StockContentionError();
+          return RETRY_AFTER_BACKOFF;
+        },
+        exhausted: () => new StockContentionError(),
+      });
     },
   };
 };

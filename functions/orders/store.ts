@@ -7,46 +7,70 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, itemReader } from '../shared/dynamo';
 import { readPage } from '../shared/paging';
 import { InvalidTransitionError, OrderNotFoundError } from './errors';
-import type { OrderStatus, PaymentMethod, ShippingAddress } from './schemas';
+import { ORDER_STATUSES, type OrderStatus, type PaymentMethod, type ShippingAddress } from './schemas';
 
-export interface OrderLine {
-  productId: string;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  lineTotalCents: number;
-}
+const orderLine = z.object({
+  productId: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number(),
+  unitPriceCents: z.number(),
+  lineTotalCents: z.number(),
+});
+export type OrderLine = z.infer<typeof orderLine>;
 
-export interface HistoryEntry {
-  status: OrderStatus;
-  at: string;
-  reason?: string;
-  by?: string;
-}
+const historyEntry = z.object({
+  status: z.enum(ORDER_STATUSES),
+  at: z.string(),
+  reason: z.optional(z.string()),
+  by: z.optional(z.string()),
+});
+export type HistoryEntry = z.infer<typeof historyEntry>;
 
-export interface OrderRecord {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  lines: OrderLine[];
-  currency: string;
-  totalCents: number;
-  shippingAddress: ShippingAddress;
-  paymentMethod: PaymentMethod;
-  history: HistoryEntry[];
-  failureReason?: string;
+// The stored shapes of ShippingAddress and PaymentMethod: the request schemas' fields without their input rules, so
+// an order placed under older rules stays readable.
+const shippingAddress = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.optional(z.string()),
+  city: z.string(),
+  postalCode: z.string(),
+  country: z.string(),
+});
+const paymentMethod = z.object({ type: z.literal('card'), token: z.string() });
+
+/** True when A and B have the same fields, optional ones included (a field missing here would be dropped on read). */
+type SameFields<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
+const storedAsTaken: [
+  SameFields<z.infer<typeof shippingAddress>, ShippingAddress>,
+  SameFields<z.infer<typeof paymentMethod>, PaymentMethod>,
+] = [true, true];
+void storedAsTaken;
+
+const orderItem = z.object({
+  id: z.string(),
+  userId: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  lines: z.array(orderLine),
+  currency: z.string(),
+  totalCents: z.number(),
+  shippingAddress,
+  paymentMethod,
+  history: z.array(historyEntry),
+  failureReason: z.optional(z.string()),
   /** The payment that paid for it, once confirmed. */
-  paymentId?: string;
-  correlationId: string;
-  createdAt: string;
-  updatedAt: string;
-}
+  paymentId: z.optional(z.string()),
+  correlationId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OrderRecord = z.infer<typeof orderItem>;
 
 export interface Page<T> {
   items: T[];
@@ -54,13 +78,7 @@ export interface Page<T> {
 }
 
 const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
-const INDEX_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
-
-const fromItem = (item: Record<string, unknown>): OrderRecord => {
-  const record = { ...item };
-  for (const key of ['pk', 'sk', ...INDEX_ATTRIBUTES]) delete record[key];
-  return record as unknown as OrderRecord;
-};
+const fromItem = itemReader('order', orderItem);
 
 /** The orders table: the only code that knows its keys. Every status change is conditional. */
 export const ordersStore = (client = documentClient) => {

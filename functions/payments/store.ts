@@ -1,24 +1,28 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, itemReader } from '../shared/dynamo';
 import { PaymentNotRefundableError } from './errors';
 import type { PaymentStatus } from './schemas';
 
-export interface PaymentRecord {
-  paymentId: string;
-  orderId: string;
-  userId: string;
-  amountCents: number;
-  currency: string;
-  status: PaymentStatus;
-  providerChargeId?: string;
-  failureReason?: string;
-  refundId?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+const PAYMENT_STATUSES = ['SUCCEEDED', 'FAILED', 'REFUNDED'] as const satisfies readonly PaymentStatus[];
+
+const paymentItem = z.object({
+  paymentId: z.string(),
+  orderId: z.string(),
+  userId: z.string(),
+  amountCents: z.number(),
+  currency: z.string(),
+  status: z.enum(PAYMENT_STATUSES),
+  providerChargeId: z.optional(z.string()),
+  failureReason: z.optional(z.string()),
+  refundId: z.optional(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type PaymentRecord = z.infer<typeof paymentItem>;
 
 /** The fields of an order (owned by the orders context) that paying it needs. */
 export interface OrderForPayment {
@@ -58,10 +62,7 @@ const orderIndexKey = (record: PaymentRecord) => ({
   gsi1sk: `${record.createdAt}#${record.paymentId}`,
 });
 
-const fromItem = (item: Record<string, unknown>): PaymentRecord => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...record } = item;
-  return record as unknown as PaymentRecord;
-};
+const fromItem = itemReader('payment', paymentItem);
 
 export const paymentsStore = (client = documentClient): PaymentsStore => {
   const table = () => tableName('payments');

@@ -1,32 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, itemReader } from '../shared/dynamo';
 import { readPage } from '../shared/paging';
-import type { AuditType } from './audit-types';
-
-export type AuditOutcome = 'success' | 'failure';
+import { AUDIT_TYPES, type AuditType } from './audit-types';
 
 export { AUDIT_TYPES, type AuditType } from './audit-types';
 
-export interface AuditInput {
-  type: AuditType;
+const auditItem = z.object({
+  id: z.string(),
+  time: z.string(),
+  type: z.enum(AUDIT_TYPES),
   /** The user who acted; absent when nobody could be identified (a failed login for an unknown email). */
-  actor?: string;
-  ip: string;
-  userAgent: string;
-  outcome: AuditOutcome;
+  actor: z.optional(z.string()),
+  ip: z.string(),
+  userAgent: z.string(),
+  outcome: z.enum(['success', 'failure']),
   /** Free-form facts: the email tried, the route called, the reason of a failure. Never a secret. */
-  detail?: Record<string, string | number | boolean>;
-  requestId?: string;
-  correlationId?: string;
-}
+  detail: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+  requestId: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
+});
+export type AuditRecord = z.infer<typeof auditItem>;
+export type AuditOutcome = AuditRecord['outcome'];
+export type AuditInput = Omit<AuditRecord, 'id' | 'time'>;
 
-export interface AuditRecord extends AuditInput {
-  id: string;
-  time: string;
-}
+const fromItem = itemReader('audit', auditItem);
 
 export interface AuditFilter {
   actor?: string;
@@ -102,11 +103,7 @@ export const auditLog = (client = documentClient) => ({
       },
       { limit: filter.limit, startKey: decodeCursor(filter.cursor, fingerprint, keyNames), keyNames },
     );
-    const records = items.map((item) => {
-      const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
-      return record as unknown as AuditRecord;
-    });
-    return { items: records, nextCursor: encodeCursor(lastKey, fingerprint) };
+    return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, fingerprint) };
   },
 });
 

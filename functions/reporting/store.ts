@@ -1,7 +1,6 @@
-import { TransactionCanceledException, TransactionInProgressException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type QueryCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../shared/config';
-import { backoff, documentClient, TRANSIENT_CANCELLATIONS } from '../shared/dynamo';
+import { conditionFailed, documentClient, transactWithRetry } from '../shared/dynamo';
 
 export type Counter = 'ordersPlaced' | 'ordersConfirmed' | 'ordersFailed' | 'ordersCancelled';
 export const COUNTERS: readonly Counter[] = ['ordersPlaced', 'ordersConfirmed', 'ordersFailed', 'ordersCancelled'];
@@ -95,20 +94,16 @@ export const reportingStore = (client = documentClient) => {
         },
       ];
       // Every order event of a day updates that day's item: concurrent transactions on it conflict, and retry.
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        try {
+      return transactWithRetry<'counted' | 'duplicate'>({
+        attempts: MAX_ATTEMPTS,
+        retryInProgress: true,
+        send: async () => {
           await client.send(new TransactWriteCommand({ TransactItems }));
           return 'counted';
-        } catch (error) {
-          if (error instanceof TransactionInProgressException) continue;
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
-          if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-          if (!reasons.some((r) => r.Code !== undefined && TRANSIENT_CANCELLATIONS.has(r.Code))) throw error;
-        }
-      }
-      throw new Error(`Event ${eventId} not counted: its day's counters stayed busy`);
+        },
+        cancelled: (reasons) => (conditionFailed(reasons[0]) ? { result: 'duplicate' } : undefined),
+        exhausted: () => new Error(`Event ${eventId} not counted: its day's counters stayed busy`),
+      });
     },
 
     /** The counters of the days from `from` to `to` (inclusive, `YYYY-MM-DD`) that have any: one query. */

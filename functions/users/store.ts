@@ -8,23 +8,27 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, itemReader } from '../shared/dynamo';
 import { EmailTakenError, UserNotFoundError } from './errors';
 import type { Role } from './schemas';
 
-export interface UserRecord {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  role: Role;
-  passwordHash: string;
+const ROLES = ['customer', 'admin'] as const satisfies readonly Role[];
+
+const userItem = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  role: z.enum(ROLES),
+  passwordHash: z.string(),
   /** Raised on a password change: tokens issued under an older version stop working. */
-  tokenVersion: number;
-  created_at: string;
-  updated_at: string;
-}
+  tokenVersion: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type UserRecord = z.infer<typeof userItem>;
 
 export interface SessionState {
   /** Absent when the user no longer exists. */
@@ -36,10 +40,8 @@ const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' });
 const revokedKey = (userId: string, tokenId: string) => ({ pk: `USER#${userId}`, sk: `REVOKED#${tokenId}` });
 
-const fromItem = (item: Record<string, unknown>): UserRecord => {
-  const { pk: _pk, sk: _sk, ...user } = item;
-  return user as unknown as UserRecord;
-};
+const fromItem = itemReader('user', userItem);
+const fromSessionItem = itemReader('user session', z.pick(userItem, { role: true, tokenVersion: true }));
 
 /** The users table: profiles, the email-uniqueness guard and revoked sessions. */
 export const usersStore = (client = documentClient) => {
@@ -168,7 +170,7 @@ export const usersStore = (client = documentClient) => {
       }
       const profile = items.find((item) => item.sk === 'PROFILE');
       return {
-        ...(profile && { user: { role: profile.role as Role, tokenVersion: Number(profile.tokenVersion) } }),
+        ...(profile && { user: fromSessionItem(profile) }),
         revoked: items.some((item) => item.sk !== 'PROFILE'),
       };
     },

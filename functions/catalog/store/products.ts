@@ -9,60 +9,44 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../shared/config';
-import { backoff, documentClient, TRANSIENT_CANCELLATIONS, type TransactWriteItem } from '../shared/dynamo';
-import { readPage } from '../shared/paging';
-import { categoryIdOf } from './category-id';
-import { CategoryNotFoundError, ProductChangedError, ProductNotFoundError, SkuTakenError } from './errors';
+import * as z from 'zod/mini';
+import {
+  conditionFailed,
+  documentClient,
+  itemReader,
+  putIfAbsent,
+  type TransactWriteItem,
+  transactWithRetry,
+} from '../../shared/dynamo';
+import { readPage } from '../../shared/paging';
+import { categoryIdOf } from '../category-id';
+import { ProductChangedError, ProductNotFoundError, SkuTakenError } from '../errors';
+import { catalogTable, nameKey, PRODUCT_LIST, productKey, type StartKey, skuKey } from './keys';
+import { type ChangeMark, markAttributes } from './outbox';
 
-export interface ProductRecord {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  category: string;
-  brand: string;
-  images: string[];
-  attributes: Record<string, string | number | boolean>;
-  createdAt: string;
-  updatedAt: string;
+const productItem = z.object({
+  id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: z.number(),
+  currency: z.string(),
+  category: z.string(),
+  brand: z.string(),
+  images: z.array(z.string()),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  createdAt: z.string(),
+  updatedAt: z.string(),
   /** Set on a soft delete: hidden from browsing and search, kept for past orders. */
-  deletedAt?: string;
-}
+  deletedAt: z.optional(z.string()),
+});
+export type ProductRecord = z.infer<typeof productItem>;
 
-export type ProductChange = 'created' | 'updated' | 'deleted';
-
-/**
- * The transactional outbox of ProductChanged: a product write marks the item, in the same write, as having
- * an event to publish; the mark is cleared once the event is on the bus, or republished by the sweeper.
- */
-export interface ChangeMark {
-  /** Unique per write, so clearing one write's mark never clears a newer write's. */
-  id: string;
-  /** When the change was made (ISO 8601): the sweeper leaves marks younger than its grace period alone. */
-  at: string;
-  change: ProductChange;
-  correlationId: string;
-}
-
-export interface PendingChange {
-  productId: string;
-  mark: ChangeMark;
-}
-
-/** A write of another table for createProduct's transaction (the stock record); opaque to the catalog. */
-export type { TransactWriteItem };
-
-export interface CategoryRecord {
-  id: string;
-  name: string;
-  description: string;
-}
+// The schema's fields only: the keys, the listing attributes and the outbox mark are the table's business, and a
+// read-modify-write must not carry them along.
+const fromProductItem = itemReader('product', productItem);
 
 export type ProductSortField = 'name' | 'price';
-export type StartKey = Record<string, string | number>;
 
 export interface ProductListing {
   /** Category id (slug); omitted for every category. */
@@ -75,8 +59,7 @@ export interface ProductListing {
   startKey?: StartKey;
 }
 
-/** The catalog's table access: the only code that knows its key shapes and indexes. */
-export interface CatalogStore {
+export interface ProductStore {
   getProduct(id: string): Promise<ProductRecord | undefined>;
   getProducts(ids: string[]): Promise<ProductRecord[]>;
   listProducts(listing: ProductListing): Promise<{ items: ProductRecord[]; lastKey?: StartKey }>;
@@ -87,11 +70,8 @@ export interface CatalogStore {
   }): Promise<{ items: ProductRecord[]; lastKey?: StartKey }>;
   /** The attribute names a listing's page key has, to validate a cursor before using it. */
   listingKeyNames(listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): string[];
-  listCategories(): Promise<CategoryRecord[]>;
   /** Writes unless a record with that id exists; true if written. */
   putProductIfAbsent(product: ProductRecord): Promise<boolean>;
-  putCategoryIfAbsent(category: CategoryRecord): Promise<boolean>;
-  getCategory(id: string): Promise<CategoryRecord | undefined>;
   /**
    * Writes the product (marked with `mark`), its SKU guard and `alsoWrite` in one transaction; throws
    * SkuTakenError if the SKU is in use, and then nothing is written.
@@ -107,38 +87,7 @@ export interface CatalogStore {
    * if absent or deleted already.
    */
   softDeleteProduct(id: string, now: string, mark: ChangeMark): Promise<ProductRecord>;
-  /** Removes the product's change mark if it is still mark `markId`; false if it was gone or newer. */
-  clearChangeMark(productId: string, markId: string): Promise<boolean>;
-  /** Marked products whose mark was made before `before` (ISO 8601), oldest first. */
-  pendingChanges(query: { before: string; limit: number; startKey?: StartKey }): Promise<{
-    items: PendingChange[];
-    lastKey?: StartKey;
-  }>;
-  /** Updates an existing category; CategoryNotFoundError if absent. */
-  updateCategory(category: CategoryRecord): Promise<void>;
 }
-
-export { categoryIdOf };
-
-const PRODUCT_LIST = 'PRODUCT';
-const CATEGORY_LIST = 'CATEGORY';
-const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' });
-const categoryKey = (id: string) => ({ pk: `CATEGORY#${id}`, sk: 'CATEGORY' });
-// The SKU guard: one item per SKU, written with its product, so two products never share a SKU.
-const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
-const nameKey = (name: string, id: string) => `${name.toLowerCase()}#${id}`;
-
-// The outbox index (sparse): only products with a change not yet on the bus carry these attributes.
-const PENDING_CHANGES_INDEX = 'byPendingChange';
-const PENDING = 'PENDING';
-const markAttributes = (mark: ChangeMark) => ({
-  outboxPk: PENDING,
-  outboxAt: mark.at,
-  outboxId: mark.id,
-  outboxChange: mark.change,
-  outboxCorrelationId: mark.correlationId,
-});
-const MARK_ATTRIBUTE_NAMES = ['outboxPk', 'outboxAt', 'outboxId', 'outboxChange', 'outboxCorrelationId'];
 
 const listingIndex = ({ categoryId, sortBy }: Pick<ProductListing, 'categoryId' | 'sortBy'>) => {
   const sortAttribute = sortBy === 'price' ? 'priceCents' : 'nameKey';
@@ -167,47 +116,13 @@ const toProductItem = (product: ProductRecord, mark?: ChangeMark) => ({
   ...(mark && markAttributes(mark)),
 });
 
-const categoryItem = (category: CategoryRecord) => ({
-  ...categoryKey(category.id),
-  ...category,
-  listPk: CATEGORY_LIST,
-  nameKey: nameKey(category.name, category.id),
-});
-
-const fromProductItem = (item: Record<string, unknown>): ProductRecord => {
-  const { pk: _pk, sk: _sk, listPk: _l, categoryKey: _c, nameKey: _n, ...rest } = item;
-  // The outbox mark is the table's business, not the product's: a read-modify-write must not carry it along.
-  const product = Object.fromEntries(Object.entries(rest).filter(([name]) => !MARK_ATTRIBUTE_NAMES.includes(name)));
-  return product as unknown as ProductRecord;
-};
-
-const fromPendingItem = (item: Record<string, unknown>): PendingChange => ({
-  productId: String(item.id),
-  mark: {
-    id: String(item.outboxId),
-    at: String(item.outboxAt),
-    change: item.outboxChange as ProductChange,
-    correlationId: String(item.outboxCorrelationId),
-  },
-});
+const skuGuardItem = (product: ProductRecord) => ({ ...skuKey(product.sku), sku: product.sku, productId: product.id });
 
 /** Tries of a product creation whose transaction collided with another one on its items. */
 const CREATE_ATTEMPTS = 5;
 
-export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
-  const table = () => tableName('catalog');
-
-  const putIfAbsent = async (item: Record<string, unknown>) => {
-    try {
-      await client.send(
-        new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+export const productStore = (client = documentClient): ProductStore => {
+  const table = catalogTable;
 
   // The SKU guard is the second write: createProduct reads its cancellation reason at that index.
   const createWithGuard = (product: ProductRecord, mark?: ChangeMark, alsoWrite: TransactWriteItem[] = []) =>
@@ -224,7 +139,7 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
           {
             Put: {
               TableName: table(),
-              Item: { ...skuKey(product.sku), sku: product.sku, productId: product.id },
+              Item: skuGuardItem(product),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -310,31 +225,6 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
 
     listingKeyNames: listingKeys,
 
-    async listCategories() {
-      const categories: CategoryRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table(),
-            IndexName: 'byName',
-            KeyConditionExpression: 'listPk = :c',
-            ExpressionAttributeValues: { ':c': CATEGORY_LIST },
-            ...(startKey && { ExclusiveStartKey: startKey }),
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          categories.push({
-            id: String(item.id),
-            name: String(item.name),
-            description: String(item.description ?? ''),
-          });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return categories;
-    },
-
     async putProductIfAbsent(product) {
       try {
         await createWithGuard(product);
@@ -343,28 +233,24 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
         if (!(error instanceof TransactionCanceledException)) throw error;
         // Either is there already: a reload leaves both as they are, but gives data loaded before SKU
         // guards existed the guard it lacks.
-        await putIfAbsent({ ...skuKey(product.sku), sku: product.sku, productId: product.id });
+        await putIfAbsent(client, table(), skuGuardItem(product));
         return false;
       }
     },
 
-    async createProduct(product, mark, alsoWrite) {
-      for (let attempt = 1; ; attempt++) {
-        try {
+    createProduct: (product, mark, alsoWrite) =>
+      transactWithRetry({
+        attempts: CREATE_ATTEMPTS,
+        send: async () => {
           await createWithGuard(product, mark, alsoWrite);
-          return;
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const reasons = error.CancellationReasons ?? [];
-          if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new SkuTakenError(product.sku);
-          // Another transaction on one of the items (say, a stock update of that SKU): nothing was written, and
-          // the same request (same token) can go through once it is done.
-          const transient = reasons.some((r) => r.Code !== undefined && TRANSIENT_CANCELLATIONS.has(r.Code));
-          if (!transient || attempt >= CREATE_ATTEMPTS) throw error;
-          await backoff(attempt);
-        }
-      }
-    },
+        },
+        // Otherwise another transaction on one of the items (say, a stock update of that SKU) is a transient
+        // collision: nothing was written, and the same request (same token) can go through once it is done.
+        cancelled: (reasons) => {
+          if (conditionFailed(reasons[1])) throw new SkuTakenError(product.sku);
+          return undefined;
+        },
+      }),
 
     async replaceProduct(product, expectedUpdatedAt, mark) {
       try {
@@ -407,62 +293,5 @@ export const dynamoCatalogStore = (client = documentClient): CatalogStore => {
         throw error;
       }
     },
-
-    async clearChangeMark(productId, markId) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table(),
-            Key: productKey(productId),
-            UpdateExpression: `REMOVE ${MARK_ATTRIBUTE_NAMES.join(', ')}`,
-            ConditionExpression: 'outboxId = :id',
-            ExpressionAttributeValues: { ':id': markId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
-
-    async pendingChanges({ before, limit, startKey }) {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table(),
-          IndexName: PENDING_CHANGES_INDEX,
-          KeyConditionExpression: 'outboxPk = :pending AND outboxAt < :before',
-          ExpressionAttributeValues: { ':pending': PENDING, ':before': before },
-          Limit: limit,
-          ...(startKey && { ExclusiveStartKey: startKey }),
-        }),
-      );
-      const lastKey = page.LastEvaluatedKey as StartKey | undefined;
-      return { items: (page.Items ?? []).map(fromPendingItem), ...(lastKey && { lastKey }) };
-    },
-
-    async getCategory(id) {
-      const { Item } = await client.send(new GetCommand({ TableName: table(), Key: categoryKey(id) }));
-      return Item
-        ? { id: String(Item.id), name: String(Item.name), description: String(Item.description ?? '') }
-        : undefined;
-    },
-
-    async updateCategory(category) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table(),
-            Item: categoryItem(category),
-            ConditionExpression: 'attribute_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new CategoryNotFoundError(category.id);
-        throw error;
-      }
-    },
-
-    putCategoryIfAbsent: (category) => putIfAbsent(categoryItem(category)),
   };
 };
