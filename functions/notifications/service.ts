@@ -1,5 +1,7 @@
 import type { NotifiedEvent } from '../../lib/spec/notified-events';
-import type { EventDetail } from '../shared/event-catalog';
+import type { EventDetail, EventEnvelope } from '../shared/event-catalog';
+import type { Deadline, Once } from '../shared/idempotency';
+import { logger } from '../shared/logger';
 import { RecipientNotFoundError } from './errors';
 import type { Email, Greeting } from './templates/email';
 import { inventoryLow } from './templates/inventory-low';
@@ -60,4 +62,37 @@ export const notify = async <T extends NotifiedEvent>(
   const message = await compose(deps, detailType, detail);
   await deps.send(message);
   return { to: message.to, subject: message.email.subject };
+};
+
+export interface EmailOnceDeps extends NotificationDeps {
+  /** Keyed by the event's id. */
+  once: Once<{ id: string }>;
+}
+
+/**
+ * Emails a notified event once per event id, however often EventBridge delivers it: a failed attempt leaves
+ * no record, so the retry sends; a concurrent duplicate fails as in progress and is delivered again.
+ * Answers what the idempotency record keeps: no address, so the platform table holds no personal data for it.
+ */
+export const sendNotification = async (
+  deps: EmailOnceDeps,
+  event: EventEnvelope<NotifiedEvent>,
+  deadline?: Deadline,
+): Promise<{ eventId: string; subject: string }> => {
+  const { value } = await deps.once(
+    event,
+    async () => {
+      const sent = await notify<NotifiedEvent>(deps, event['detail-type'], event.detail as EventDetail<NotifiedEvent>);
+      const { correlationId } = event.detail;
+      logger.info('notification sent', {
+        eventId: event.id,
+        detailType: event['detail-type'],
+        subject: sent.subject,
+        correlationId,
+      });
+      return { eventId: event.id, subject: sent.subject };
+    },
+    deadline,
+  );
+  return value;
 };

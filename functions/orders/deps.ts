@@ -1,8 +1,11 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { cartsStore } from '../carts/store';
 import { dynamoCatalogStore } from '../catalog/store';
 import { config } from '../shared/config';
 import { publish } from '../shared/events';
-import type { OrdersDeps } from './service';
+import { once } from '../shared/idempotency';
+import { IdempotencyKeyReusedError } from './errors';
+import type { KeyedPlacement, OrdersDeps, PlaceWithKeyDeps } from './service';
 import { ordersStore } from './store';
 
 let sfn: SFNClient | undefined;
@@ -19,7 +22,7 @@ const startCheckout: OrdersDeps['startCheckout'] = async (orderId, input) => {
   );
 };
 
-/** The orders context's dependencies, created once per function instance; the cart reader is set by the handler that needs it. */
+/** The orders context's dependencies, created once per function instance; only placeDeps reads carts. */
 export const baseDeps = {
   orders: ordersStore(),
   catalog: dynamoCatalogStore(),
@@ -32,4 +35,23 @@ export const deps: OrdersDeps = {
   cartLines: async () => {
     throw new Error('This function does not read carts');
   },
+};
+
+const carts = cartsStore();
+
+/**
+ * POST /orders: the buyer's cart, and the Idempotency-Key's records (a day; a duplicate racing the first call
+ * waits for its order).
+ */
+export const placeDeps: PlaceWithKeyDeps = {
+  ...baseDeps,
+  cartLines: async (userId) => (await carts.get(userId)).map(({ productId, quantity }) => ({ productId, quantity })),
+  placeOnce: once<KeyedPlacement>({
+    scope: 'orders.create',
+    expiresAfterSeconds: 24 * 60 * 60,
+    keyPath: '[userId, idempotencyKey]',
+    payloadPath: 'body',
+    reused: () => new IdempotencyKeyReusedError(),
+    inProgress: { waitMs: 7_500, pollMs: 100 },
+  }),
 };

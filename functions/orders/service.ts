@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { CatalogStore } from '../catalog/store';
 import type { Principal } from '../shared/api';
 import { BusinessRuleError } from '../shared/errors';
-import type { DomainEvent } from '../shared/events';
+import { type DomainEvent, domainEvent, type EventData } from '../shared/event-catalog';
+import type { Deadline, Once } from '../shared/idempotency';
 import { logger } from '../shared/logger';
 import { fromCents } from '../shared/money';
 import { assertOwnerOrAdmin, assertVisibleTo } from '../shared/ownership';
+import { parse } from '../shared/validation';
 import { CartEmptyError, InvalidTransitionError, OrderNotFoundError } from './errors';
-import type { CreateOrderBody, OrderStatus } from './schemas';
+import { type CreateOrderBody, IdempotencyKey, type OrderStatus } from './schemas';
 import type { HistoryEntry, OrderLine, OrderRecord, OrdersStore, Page } from './store';
 
 export interface CartLine {
@@ -62,13 +64,25 @@ export const toOrder = (record: OrderRecord) => ({
 });
 export type Order = ReturnType<typeof toOrder>;
 
-const orderEvent = (record: OrderRecord, detailType: string, data: Record<string, unknown> = {}): DomainEvent => ({
-  context: 'orders',
-  detailType,
-  version: 1,
-  correlationId: record.correlationId,
-  data: { orderId: record.id, userId: record.userId, ...data },
-});
+type OrderEventType =
+  | 'OrderPlaced'
+  | 'OrderConfirmed'
+  | 'OrderFailed'
+  | 'OrderCancelled'
+  | 'OrderShipped'
+  | 'OrderDelivered';
+
+/** An event about the order: its ids and correlation id, and `data`, the rest of the catalog's detail. */
+const orderEvent = <T extends OrderEventType>(
+  record: OrderRecord,
+  detailType: T,
+  data: Omit<EventData<T>, 'orderId' | 'userId'>,
+): DomainEvent<T> =>
+  domainEvent(detailType, record.correlationId, {
+    orderId: record.id,
+    userId: record.userId,
+    ...data,
+  } as EventData<T> & Record<string, unknown>);
 
 /** Events follow a committed change; a lost one is logged, never undoes the change. */
 const announce = async (deps: Pick<OrdersDeps, 'publish'>, event: DomainEvent) => {
@@ -165,6 +179,33 @@ export const placeOrder = async (
   return toOrder(record);
 };
 
+/** What an Idempotency-Key's record is keyed by (the key, per user) and checked against (the same body). */
+export interface KeyedPlacement {
+  userId: string;
+  idempotencyKey: string;
+  body: CreateOrderBody;
+}
+
+export interface PlaceWithKeyDeps extends OrdersDeps {
+  placeOnce: Once<KeyedPlacement>;
+}
+
+/**
+ * POST /orders: with an Idempotency-Key, every retry of the call (even one racing the first) answers the
+ * same order, and the key with another body is refused; without one, every call places an order.
+ */
+export const placeOrderWithKey = async (
+  deps: PlaceWithKeyDeps,
+  input: { userId: string; body: CreateOrderBody; correlationId: string; idempotencyKey: string | undefined },
+  deadline?: Deadline,
+): Promise<Order> => {
+  const { idempotencyKey, ...placement } = input;
+  if (idempotencyKey === undefined) return placeOrder(deps, placement);
+  const key = { userId: input.userId, idempotencyKey: parse(IdempotencyKey, idempotencyKey, 'Idempotency-Key header') };
+  const { value } = await deps.placeOnce({ ...key, body: input.body }, () => placeOrder(deps, placement), deadline);
+  return value;
+};
+
 const visibleOrder = async (deps: Pick<OrdersDeps, 'orders'>, principal: Principal, id: string) => {
   const record = await deps.orders.get(id);
   if (!record) throw new OrderNotFoundError(id);
@@ -231,14 +272,14 @@ export const cancelOrder = async (deps: OrdersDeps, principal: Principal, id: st
 export const shipOrder = async (deps: OrdersDeps, principal: Principal, id: string) => {
   const record = await visibleOrder(deps, principal, id);
   const updated = await move(deps, record, ['CONFIRMED'], { status: 'SHIPPED', by: principal.userId });
-  await announce(deps, orderEvent(updated, 'OrderShipped'));
+  await announce(deps, orderEvent(updated, 'OrderShipped', {}));
   return toOrder(updated);
 };
 
 export const deliverOrder = async (deps: OrdersDeps, principal: Principal, id: string) => {
   const record = await visibleOrder(deps, principal, id);
   const updated = await move(deps, record, ['SHIPPED'], { status: 'DELIVERED', by: principal.userId });
-  await announce(deps, orderEvent(updated, 'OrderDelivered'));
+  await announce(deps, orderEvent(updated, 'OrderDelivered', {}));
   return toOrder(updated);
 };
 

@@ -1,3 +1,6 @@
+import type { OnceOptions } from '../shared/idempotency';
+import { PaymentInProgressError } from './errors';
+
 /**
  * The payments context's tunables. Plain constants: nothing here differs between AWS, the sandbox
  * and the tests, and environment-specific settings come from functions/shared/config.ts.
@@ -5,9 +8,6 @@
 
 /** How long a call to the payment provider may take before we give up on it (the client-side timeout). */
 export const PROVIDER_TIMEOUT_MS = 1500;
-
-/** Idempotency records of charges and refunds live in the platform table, one partition per operation. */
-export const IDEMPOTENCY_PARTITION_PREFIX = 'IDEMPOTENCY#payments.';
 
 /**
  * How long a charge's or refund's outcome is remembered. The saga and POST /payments both finish
@@ -30,3 +30,19 @@ export const IN_PROGRESS_POLL_MS = 100;
  * tell its remaining time: the longest a payments function runs (its timeout in lib/).
  */
 export const DEFAULT_LOCK_MS = 30_000;
+
+/**
+ * Once per order and operation, whoever asks: a record's key comes from `{orderId}` alone (scope
+ * `payments.charge` or `payments.refund`, not the function's name), so the saga's charge function and
+ * POST /payments share one. A concurrent duplicate waits for the first call's outcome.
+ */
+export const idempotencyOptions = (operation: 'charge' | 'refund'): OnceOptions<{ orderId: string }> => ({
+  scope: `payments.${operation}`,
+  expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+  inProgress: {
+    waitMs: IN_PROGRESS_WAIT_MS,
+    pollMs: IN_PROGRESS_POLL_MS,
+    gaveUp: ({ orderId }) => new PaymentInProgressError(orderId),
+  },
+  defaultLockMs: DEFAULT_LOCK_MS,
+});

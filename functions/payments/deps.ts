@@ -1,5 +1,6 @@
 import { publish } from '../shared/events';
-import { platformPersistence, powertoolsOnce } from './idempotency';
+import { once } from '../shared/idempotency';
+import { idempotencyOptions } from './config';
 import type { PaymentsDeps } from './service';
 import { SimulatedProcessor, simulatedProvider } from './simulated-provider';
 import { ordersReader, paymentsStore } from './store';
@@ -12,7 +13,7 @@ export const deps: PaymentsDeps = {
   payments: paymentsStore(),
   orders: ordersReader(),
   provider: simulatedProvider(cardProcessor),
-  chargeOnce: powertoolsOnce('charge', platformPersistence('charge')),
-  refundOnce: powertoolsOnce('refund', platformPersistence('refund')),
+  chargeOnce: once(idempotencyOptions('charge')),
+  refundOnce: once(idempotencyOptions('refund')),
   publish,
 };

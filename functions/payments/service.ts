@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../shared/api';
-import type { DomainEvent } from '../shared/events';
+import { type DomainEvent, domainEvent } from '../shared/event-catalog';
+import type { Deadline, Once } from '../shared/idempotency';
 import { fromCents } from '../shared/money';
 import { assertVisibleTo } from '../shared/ownership';
 import {
@@ -12,32 +13,21 @@ import {
   PaymentProviderTimeoutError,
 } from './errors';
 import type { PaymentProvider } from './provider';
-import type { Payment, PayOrderBody } from './schemas';
+import type { ChargeStepInput, Payment, PayOrderBody } from './schemas';
 import { chargePaymentId, type OrderForPayment, type PaymentRecord, type PaymentsStore } from './store';
 
-/** The part of a Lambda context that says how long the invocation may still run. */
-export interface Deadline {
-  getRemainingTimeInMillis(): number;
-}
-
 /**
- * The idempotency port: runs `work` at most once per order (one operation per port), remembers a
- * result it returns, and hands that result to every duplicate, including one that arrives while
- * the first is still running (replayed: true). When `work` throws, nothing is remembered and a
- * later call runs it again. The value must survive a JSON round trip.
+ * The idempotency port, keyed by order (one operation per port): duplicates, even one that arrives while
+ * the first call is still running, get the first call's value.
  */
-export type Once = <T>(
-  orderId: string,
-  work: () => Promise<T>,
-  deadline?: Deadline,
-) => Promise<{ value: T; replayed: boolean }>;
+export type OrderOnce = Once<{ orderId: string }>;
 
 export interface PaymentsDeps {
   payments: PaymentsStore;
   orders: { get(orderId: string): Promise<OrderForPayment | undefined> };
   provider: PaymentProvider;
-  chargeOnce: Once;
-  refundOnce: Once;
+  chargeOnce: OrderOnce;
+  refundOnce: OrderOnce;
   publish: (...events: DomainEvent[]) => Promise<void>;
   now?: () => Date;
 }
@@ -74,14 +64,6 @@ const failureError = (failure: { code: string; message: string }): PaymentFailur
 
 /** Same key for every attempt at an order's charge (or refund): the provider never does it twice. */
 export const providerKey = (orderId: string, operation: 'charge' | 'refund') => `order:${orderId}:${operation}`;
-
-const paymentEvent = (detailType: string, correlationId: string, data: Record<string, unknown>): DomainEvent => ({
-  context: 'payments',
-  detailType,
-  version: 1,
-  correlationId,
-  data,
-});
 
 const clock = (deps: Pick<PaymentsDeps, 'now'>) => (deps.now ?? (() => new Date()))().toISOString();
 
@@ -123,7 +105,7 @@ const attemptCharge = async (deps: PaymentsDeps, input: ChargeOrderInput): Promi
       updatedAt: at,
     });
     await deps.publish(
-      paymentEvent('PaymentFailed', correlationId, { orderId, userId, amountCents, currency, reason: error.code }),
+      domainEvent('PaymentFailed', correlationId, { orderId, userId, amountCents, currency, reason: error.code }),
     );
     // A timeout says nothing about the charge: it is not remembered, so a retry asks the provider
     // again, with the same key, and learns the truth without charging twice.
@@ -143,7 +125,7 @@ const attemptCharge = async (deps: PaymentsDeps, input: ChargeOrderInput): Promi
     updatedAt: at,
   });
   await deps.publish(
-    paymentEvent('PaymentSucceeded', correlationId, {
+    domainEvent('PaymentSucceeded', correlationId, {
       paymentId: payment.paymentId,
       orderId,
       userId,
@@ -163,9 +145,39 @@ export const chargeOrder = async (
   input: ChargeOrderInput,
   deadline?: Deadline,
 ): Promise<{ payment: PaymentRecord; replayed: boolean }> => {
-  const { value, replayed } = await deps.chargeOnce(input.orderId, () => attemptCharge(deps, input), deadline);
+  const { value, replayed } = await deps.chargeOnce(
+    { orderId: input.orderId },
+    () => attemptCharge(deps, input),
+    deadline,
+  );
   if (value.failure) throw failureError(value.failure);
   return { payment: value.payment, replayed };
+};
+
+/**
+ * The checkout's charge step: the order's total, charged once, as the state machine keeps it at `$.payment`.
+ * A decline or a timeout is thrown by name (PaymentDeclinedError, InsufficientFundsError,
+ * PaymentProviderTimeoutError) for the state machine's Catch and Retry.
+ */
+export const chargeStep = async (deps: PaymentsDeps, state: ChargeStepInput, deadline?: Deadline) => {
+  const { payment } = await chargeOrder(
+    deps,
+    {
+      orderId: state.orderId,
+      userId: state.userId,
+      amountCents: state.totalCents,
+      currency: state.currency,
+      token: state.paymentMethod.token,
+      correlationId: state.correlationId,
+    },
+    deadline,
+  );
+  return {
+    paymentId: payment.paymentId,
+    status: 'SUCCEEDED' as const,
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+  };
 };
 
 const attemptRefund = async (
@@ -181,7 +193,7 @@ const attemptRefund = async (
   });
   const refunded = await deps.payments.markRefunded(payment.paymentId, refundId, clock(deps));
   await deps.publish(
-    paymentEvent('PaymentRefunded', correlationId, {
+    domainEvent('PaymentRefunded', correlationId, {
       paymentId: refunded.paymentId,
       orderId: refunded.orderId,
       userId: refunded.userId,
@@ -204,7 +216,7 @@ export const refundOrder = async (
   const charged = await deps.payments.getCharge(input.orderId);
   if (charged?.status !== 'SUCCEEDED') return { refunded: false, ...(charged && { payment: charged }) };
   const { value } = await deps.refundOnce(
-    input.orderId,
+    { orderId: input.orderId },
     () => attemptRefund(deps, charged, input.correlationId),
     deadline,
   );

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { ValidationError } from './errors';
+import { parse } from './validation';
 
 /**
  * The catalog of domain events: one schema per `detail-type`, the single source of what each event
@@ -147,4 +149,62 @@ export const eventEnvelope = <T extends DetailType>(detailType: T) =>
     detail: eventCatalog[detailType].detail as (typeof eventCatalog)[T]['detail'],
   });
 
-export type EventEnvelope<T extends DetailType> = z.infer<ReturnType<typeof eventEnvelope<T>>>;
+/** An event as delivered, for one detail type or a union of them (discriminated by `detail-type`). */
+export type EventEnvelope<T extends DetailType> = T extends DetailType
+  ? z.infer<ReturnType<typeof eventEnvelope<T>>>
+  : never;
+
+/** What a publisher supplies of a detail: the catalog's fields but the common ones, which publish() adds. */
+export type EventData<T extends DetailType> = Omit<z.input<(typeof eventCatalog)[T]['detail']>, keyof typeof common>;
+
+/**
+ * A domain event as its publisher builds it, typed by the catalog: `detailType` picks the context it comes
+ * from, its version and what `data` must hold (the detail but the common fields). As in the catalog, a field
+ * it does not list yet is allowed.
+ */
+export type DomainEvent<T extends DetailType = DetailType> = T extends DetailType
+  ? {
+      /** The bounded context that emits it: the event's source is `shop.<context>`. */
+      context: (typeof eventCatalog)[T]['context'];
+      detailType: T;
+      /** Version of the detail's shape, so consumers can tell old from new. */
+      version: EventDetail<T>['version'];
+      correlationId: string;
+      data: EventData<T> & Record<string, unknown>;
+    }
+  : never;
+
+/** The event of a detail type, with its context and version from the catalog. */
+export const domainEvent = <T extends DetailType>(
+  detailType: T,
+  correlationId: string,
+  data: EventData<T> & Record<string, unknown>,
+): DomainEvent<T> =>
+  ({ context: eventCatalog[detailType].context, detailType, version: 1, correlationId, data }) as DomainEvent<T>;
+
+const envelopes = new Map<DetailType, z.ZodMiniType>();
+const envelopeOf = (detailType: DetailType) => {
+  const schema = envelopes.get(detailType) ?? eventEnvelope(detailType);
+  envelopes.set(detailType, schema);
+  return schema;
+};
+
+/**
+ * A consumer's event, parsed with the catalog: the EventBridge envelope and the whole detail of its type
+ * (`parseEvent('OrderCancelled', event).detail` is an OrderCancelled detail), or of any of the types given,
+ * told apart by `detail-type`. A malformed event throws a ValidationError, to end in the dead-letter queue
+ * rather than vanish.
+ */
+export const parseEvent = <const T extends DetailType>(
+  accepted: T | readonly T[],
+  event: unknown,
+): EventEnvelope<T> => {
+  const types: readonly DetailType[] = typeof accepted === 'string' ? [accepted] : accepted;
+  const received = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
+  const detailType = types.length === 1 ? types[0] : types.find((type) => type === received);
+  if (detailType === undefined) {
+    const message = `Expected ${types.join(', ')}`;
+    throw new ValidationError('Invalid event', [{ path: 'detail-type', message }]);
+  }
+  return parse(envelopeOf(detailType), event, `${detailType} event`) as EventEnvelope<T>;
+};

@@ -3,25 +3,26 @@ import type { ZodMiniType } from 'zod/mini';
 import { EVENT_SOURCE_PREFIX } from '../../lib/spec/event-rules';
 import { config } from './config';
 import { ValidationError } from './errors';
-import { eventCatalog, isDetailType } from './event-catalog';
+import { type DomainEvent, eventCatalog, isDetailType } from './event-catalog';
 import { parse } from './validation';
+
+export type { DomainEvent } from './event-catalog';
 
 let client: EventBridgeClient | undefined;
 
-export interface DomainEvent {
-  /** The bounded context that emits it: the event's source is `shop.<context>`. */
+/** An event of no known type, as eventDetail() checks it at run time (a DomainEvent is one). */
+export interface UncheckedEvent {
   context: string;
   detailType: string;
-  /** Version of the detail's shape, so consumers can tell old from new. */
   version: number;
   correlationId: string;
-  data: Record<string, unknown>;
+  data: object;
 }
 
 export class PublishError extends Error {}
 
 /** The detail as it goes on the bus, checked against the event catalog: a malformed event never leaves its publisher. */
-export const eventDetail = (event: DomainEvent): Record<string, unknown> => {
+export const eventDetail = (event: UncheckedEvent): Record<string, unknown> => {
   const detail = { version: event.version, correlationId: event.correlationId, ...event.data };
   if (!isDetailType(event.detailType)) throw new PublishError(`${event.detailType} is not in the event catalog`);
   const entry: { context: string; detail: ZodMiniType<unknown> } = eventCatalog[event.detailType];

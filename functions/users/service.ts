@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { loginFailureLimits } from '../../lib/spec/rate-limits';
+import { routeOf } from '../../lib/spec/routes';
 import type { AuditInput, AuditLog } from '../platform/audit';
 import type { RateLimiter } from '../platform/rate-limit';
 import { config } from '../shared/config';
 import { RateLimitedError, ValidationError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import { logger } from '../shared/logger';
-import { InvalidCredentialsError, UserNotFoundError, WrongPasswordError } from './errors';
+import { InvalidCredentialsError, InvalidTokenError, UserNotFoundError, WrongPasswordError } from './errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import type { ChangePasswordBody, LoginBody, RegisterBody, Role, UpdateProfileBody, User } from './schemas';
-import { issueToken, type SessionClaims } from './sessions';
+import { issueToken, type SessionClaims, verifySession } from './sessions';
 import type { UserRecord, UsersStore } from './store';
 
 export interface UsersDeps {
@@ -228,4 +229,75 @@ export const changePassword = async (
   const { token, claims } = await issueToken(updated);
   await deps.audit.record(auditEntry(call, { type: 'auth.password_changed', outcome: 'success', actor: userId }));
   return { user: toUser(updated), token, claims };
+};
+
+/** A call as the API Gateway REQUEST authorizer sees it. */
+export interface AuthorizeRequest {
+  token: string | undefined;
+  method: string;
+  /** The API's resource path (`/orders/{id}`), looked up in the route table. */
+  resource: string;
+  ip: string;
+  userAgent: string;
+  requestId: string;
+}
+
+/** What the authorizer answers: the principal, whether the route's level lets it in, and its context for handlers. */
+export interface Authorization {
+  userId: string;
+  allowed: boolean;
+  context: { userId: string; role: Role; tokenId: string; tokenExpiresAt: number };
+}
+
+const auditRejection = async (
+  deps: Pick<UsersDeps, 'audit'>,
+  request: AuthorizeRequest,
+  reason: string,
+  actor?: string,
+) => {
+  try {
+    await deps.audit.record({
+      type: 'auth.token_rejected',
+      ...(actor && { actor }),
+      ip: request.ip,
+      userAgent: request.userAgent,
+      outcome: 'failure',
+      detail: { reason, method: request.method, route: request.resource },
+      requestId: request.requestId,
+    });
+  } catch (error) {
+    logger.error('audit record failed', { error });
+  }
+};
+
+/**
+ * Verifies the session token and the route's level from the route table (a route the table does not know is
+ * admin-only); handlers check ownership. No token or an invalid one throws InvalidTokenError (a 401); a customer
+ * on an admin route is not allowed (a 403). Rejections are audited; a failed audit write never changes the answer.
+ */
+export const authorize = async (
+  deps: Pick<UsersDeps, 'users' | 'audit'>,
+  request: AuthorizeRequest,
+): Promise<Authorization> => {
+  if (!request.token) throw new InvalidTokenError('NO_TOKEN');
+  let session: SessionClaims;
+  try {
+    session = await verifySession(request.token, deps.users);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) await auditRejection(deps, request, error.reason);
+    throw error;
+  }
+  const level = routeOf(request.method, request.resource)?.auth ?? 'admin';
+  const allowed = level !== 'admin' || session.role === 'admin';
+  if (!allowed) await auditRejection(deps, request, 'ROLE_NOT_ALLOWED', session.userId);
+  return {
+    userId: session.userId,
+    allowed,
+    context: {
+      userId: session.userId,
+      role: session.role,
+      tokenId: session.tokenId,
+      tokenExpiresAt: session.expiresAt,
+    },
+  };
 };

@@ -1,7 +1,7 @@
 import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, type IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { idempotencyOptions } from '../../../functions/payments/config';
 import { PaymentNotRefundableError } from '../../../functions/payments/errors';
-import { powertoolsOnce } from '../../../functions/payments/idempotency';
 import type { PaymentsDeps } from '../../../functions/payments/service';
 import { SimulatedProcessor, simulatedProvider } from '../../../functions/payments/simulated-provider';
 import {
@@ -11,6 +11,7 @@ import {
   type PaymentsStore,
 } from '../../../functions/payments/store';
 import type { DomainEvent } from '../../../functions/shared/events';
+import { type OnceOptions, once } from '../../../functions/shared/idempotency';
 
 /**
  * Powertools' persistence contract in memory, with the DynamoDB layer's put condition: a record
@@ -100,6 +101,12 @@ export interface TestDeps extends PaymentsDeps {
   chargeRecords: MemoryPersistence;
 }
 
+/** The production options, looking at an in-progress record every 5 ms instead of 100. */
+const fastPolling = <P extends object>(options: OnceOptions<P>): OnceOptions<P> => ({
+  ...options,
+  ...(options.inProgress && { inProgress: { ...options.inProgress, pollMs: 5 } }),
+});
+
 /** The service's dependencies with the real Powertools wrapper over memory, and a fast processor. */
 export const testDeps = (options: { timeoutMs?: number; orders?: OrderForPayment[] } = {}): TestDeps => {
   const processor = new SimulatedProcessor({ latencyMs: 5, slowLatencyMs: 10_000 });
@@ -116,8 +123,8 @@ export const testDeps = (options: { timeoutMs?: number; orders?: OrderForPayment
     payments: store,
     orders: { get: async (id) => orderBook.get(id) },
     provider: simulatedProvider(processor, options.timeoutMs ?? 200),
-    chargeOnce: powertoolsOnce('charge', chargeRecords, { pollMs: 5 }),
-    refundOnce: powertoolsOnce('refund', new MemoryPersistence(), { pollMs: 5 }),
+    chargeOnce: once(fastPolling(idempotencyOptions('charge')), chargeRecords),
+    refundOnce: once(fastPolling(idempotencyOptions('refund')), new MemoryPersistence()),
     publish: async (...published) => {
       events.push(...published);
     },

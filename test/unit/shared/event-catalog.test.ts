@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventEnvelope } from '../../../functions/shared/event-catalog';
-import { type DomainEvent, eventDetail, PublishError } from '../../../functions/shared/events';
+import { eventDetail, PublishError, type UncheckedEvent } from '../../../functions/shared/events';
 
 const line = {
   productId: 'prod-laptop-001',
@@ -14,7 +14,7 @@ const address = { name: 'Sam', line1: '1 Main Street', city: 'Springfield', post
 const ref = { orderId: 'ord_1', userId: 'usr_1' };
 
 /** The events as their publishers build them (users, orders, payments, catalog and inventory services). */
-const published: DomainEvent[] = [
+const published: UncheckedEvent[] = [
   ['users', 'UserRegistered', { userId: 'usr_1', email: 'a@example.com', firstName: 'A', lastName: 'B' }],
   ['orders', 'OrderPlaced', { ...ref, totalCents: 259998, currency: 'USD', lines: [line] }],
   [
@@ -56,12 +56,12 @@ describe('publish() validates against the event catalog', () => {
   });
 
   it('keeps a field the catalog does not list (consumers may already read it)', () => {
-    const event = { ...(published[5] as DomainEvent), data: { ...ref, carrier: 'UPS' } };
+    const event = { ...(published[5] as UncheckedEvent), data: { ...ref, carrier: 'UPS' } };
     expect(eventDetail(event)).toMatchObject({ carrier: 'UPS' });
   });
 
   it('refuses a missing or mistyped field, naming it', () => {
-    const event = { ...(published[7] as DomainEvent), data: { ...ref, amountCents: 12.5, currency: 'USD' } };
+    const event = { ...(published[7] as UncheckedEvent), data: { ...ref, amountCents: 12.5, currency: 'USD' } };
     expect(() => eventDetail(event)).toThrow(PublishError);
     expect(() => eventDetail(event)).toThrow(
       /PaymentSucceeded does not match the event catalog: paymentId: .*amountCents/,
@@ -69,16 +69,16 @@ describe('publish() validates against the event catalog', () => {
   });
 
   it('refuses an event the catalog does not know, or from the wrong context', () => {
-    expect(() => eventDetail({ ...(published[0] as DomainEvent), detailType: 'UserDeleted' })).toThrow(
+    expect(() => eventDetail({ ...(published[0] as UncheckedEvent), detailType: 'UserDeleted' })).toThrow(
       'UserDeleted is not in the event catalog',
     );
-    expect(() => eventDetail({ ...(published[0] as DomainEvent), context: 'orders' })).toThrow(
+    expect(() => eventDetail({ ...(published[0] as UncheckedEvent), context: 'orders' })).toThrow(
       'UserRegistered comes from users, not orders',
     );
   });
 
   it('refuses an unknown version of a detail', () => {
-    expect(() => eventDetail({ ...(published[5] as DomainEvent), version: 2 })).toThrow(/version/);
+    expect(() => eventDetail({ ...(published[5] as UncheckedEvent), version: 2 })).toThrow(/version/);
   });
 });
 

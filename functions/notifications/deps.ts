@@ -1,0 +1,17 @@
+import { config } from '../shared/config';
+import { once } from '../shared/idempotency';
+import { usersStore } from '../users/store';
+import { sesMailer } from './mailer';
+import type { EmailOnceDeps } from './service';
+
+/** Long enough to outlive every redelivery: the rule targets give up on an event after 2 hours. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+/** The notifications context's dependencies, created once per function instance. */
+export const deps: EmailOnceDeps = {
+  users: usersStore(),
+  send: sesMailer(config.mailFrom),
+  adminEmail: config.adminEmail,
+  // No waiting on a duplicate in progress: EventBridge delivers it again.
+  once: once({ scope: 'notifications.email', expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS, keyPath: 'id' }),
+};
