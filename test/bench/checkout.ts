@@ -40,6 +40,29 @@ try {
     return { orderId: placed.body.id as string, started };
   };
 
+  const waitCartEmpty = async (customer: { userId: string; token: string }) => {
+    const deadline = performance.now() + 30_000;
+    while ((await api(`/api/v1/cart/${customer.userId}`, { token: customer.token })).body.itemCount !== 0) {
+      if (performance.now() > deadline) throw new Error(`the cart of ${customer.userId} was not emptied in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  /** Waits until no execution runs and the bus has no delivery pending; answers the stats seen then. */
+  const quiet = async () => {
+    const deadline = performance.now() + 120_000;
+    for (;;) {
+      const stats = (await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as {
+        calls: unknown;
+        events: { pending: number };
+        workflows: { running: number };
+      };
+      if (stats.events.pending === 0 && stats.workflows.running === 0) return stats;
+      if (performance.now() > deadline) throw new Error('the sandbox did not go quiet in 2 min');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   const waitConfirmed = async (orderId: string, token: string) => {
     for (;;) {
       const { body } = await api(`/api/v1/orders/${orderId}`, { token });
@@ -57,8 +80,8 @@ try {
       for (let i = 0; i < ORDERS_EACH; i++) {
         const { orderId, started } = await checkout(customer);
         latencies.push((await waitConfirmed(orderId, customer.token)) - started);
-        // The cart is emptied by the OrderConfirmed rule: let it happen before the next add.
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // The cart is emptied by the OrderConfirmed rule: wait for it before the next add.
+        await waitCartEmpty(customer);
       }
     }),
   );
@@ -66,22 +89,14 @@ try {
   latencies.sort((a, b) => a - b);
 
   // Cost: calls counted at the sandbox while COST_SAMPLE checkouts run without polling, until quiet.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await quiet();
   await fetch(`${sandbox.url}/_aws/stats`, { method: 'DELETE' });
   const workflowsBefore = (
     (await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as { workflows: { stateTransitions: number } }
   ).workflows.stateTransitions;
   const sample = customers.slice(0, COST_SAMPLE);
   await Promise.all(sample.map((customer) => checkout(customer)));
-  let last = '';
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const stats = (await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as { calls: unknown };
-    const now = JSON.stringify(stats.calls);
-    if (now === last) break;
-    last = now;
-  }
-  const calls = JSON.parse(last) as Record<string, Record<string, number>>;
+  const { calls } = (await quiet()) as { calls: Record<string, Record<string, number>> };
   const transitions =
     ((await (await fetch(`${sandbox.url}/_aws/stats`)).json()) as { workflows: { stateTransitions: number } }).workflows
       .stateTransitions - workflowsBefore;

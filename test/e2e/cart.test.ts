@@ -4,7 +4,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCo
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CartView } from '../../functions/carts/schemas';
 import { rateLimits } from '../../lib/spec/rate-limits';
-import { busEvent } from './fixtures';
+import { busEvent, eventually } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
@@ -233,7 +233,8 @@ describe('a cart', () => {
     const first = Number((await storedCart(user.user.id))?.expiresAt);
     expect(first).toBeGreaterThanOrEqual(before + 30 * DAY);
     expect(first).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 30 * DAY);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The expiry counts whole seconds: the next write moves it once a new second has begun.
+    await eventually(async () => Math.floor(Date.now() / 1000) > first - 30 * DAY, 5_000);
     await setQuantity(user, 'prod-webcam-001', 2);
     expect(Number((await storedCart(user.user.id))?.expiresAt)).toBeGreaterThan(first);
   });

@@ -99,6 +99,20 @@ export const busEvent = <D extends string, T>(detailType: D, context: string, de
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Resolves once the bus has finished every delivery it had started (none running, none waiting for a retry),
+ * so that a test may then check that something did not happen: no duplicate, no stray event. The sandbox
+ * counts them at /_aws/stats; LocalStack and AWS count no such thing, so there it waits `elsewhereMs`.
+ */
+export const busSettled = async (timeoutMs = 30_000, elsewhereMs = 1500): Promise<void> => {
+  const pending = async () => (await call<{ events?: { pending?: unknown } }>('/_aws/stats')).body?.events?.pending;
+  if (typeof (await pending()) !== 'number') {
+    await sleep(elsewhereMs);
+    return;
+  }
+  await eventually(async () => (await pending()) === 0, timeoutMs);
+};
+
+/**
  * The events the EventJournal rule kept (every event on the bus), read from the sandbox's platform table: those
  * of the given days (UTC) that match `filter`, a FilterExpression with its values.
  */

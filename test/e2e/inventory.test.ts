@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { busEvent, eventually, journalEvents, sleep } from './fixtures';
+import { busEvent, busSettled, eventually, journalEvents, sleep } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer } from './http';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
@@ -253,8 +253,8 @@ describe('InventoryLow', () => {
       const found = await inventoryLowEvents(sku);
       return found.length >= 2 && found;
     });
-    // Delivery is asynchronous: give a stray third event the time to show.
-    await sleep(1500);
+    // Delivery is asynchronous: once the bus has delivered everything, a stray third event would be there.
+    await busSettled();
     expect(await inventoryLowEvents(sku)).toHaveLength(2);
     const details = events.map((e) => e.detail).sort((a, b) => b.available - a.available);
     expect(details).toEqual([

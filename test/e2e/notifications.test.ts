@@ -8,12 +8,12 @@ import {
   addToCart,
   admin,
   busEvent,
+  busSettled,
   eventually,
   type OrderView,
   placeOrder,
   setStock,
   settled,
-  sleep,
 } from './fixtures';
 import { awsClientConfig, call, registerCustomer, type SignedIn } from './http';
 
@@ -42,12 +42,12 @@ const mailTo = async (email: string) =>
   (await call<{ messages: Mail[] }>(`/_aws/ses?email=${encodeURIComponent(email)}`)).body.messages;
 
 /**
- * Waits for the mail whose subject matches, then a little longer, so that a second copy (a duplicate
- * delivery) would have arrived too: exactly one must be there.
+ * Waits for the mail whose subject matches, then for the bus to finish its deliveries, so that a second copy
+ * (a duplicate delivery) would have arrived too: exactly one must be there.
  */
 const theOnlyMail = async (email: string, subject: RegExp): Promise<Mail> => {
   await eventually(async () => (await mailTo(email)).some((m) => subject.test(m.Subject)));
-  await sleep(1500);
+  await busSettled();
   const matching = (await mailTo(email)).filter((m) => subject.test(m.Subject));
   expect(matching).toHaveLength(1);
   const mail = matching[0] as Mail;

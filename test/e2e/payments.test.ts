@@ -4,7 +4,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, journalEvents } from './fixtures';
+import { busSettled, eventually, journalEvents } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer, type SignedIn } from './http';
 
 const aws = awsClientConfig();
@@ -90,10 +90,10 @@ interface JournalEntry {
 const journal = (correlationId: string) =>
   journalEvents<JournalEntry>(dynamo, { expression: 'correlationId = :c', values: { ':c': correlationId } });
 
-/** Waits for `count` events, then a little longer, so that a duplicate would have arrived too. */
+/** Waits for `count` events, then for the bus to finish its deliveries, so that a duplicate would have arrived too. */
 const journalSettled = async (correlationId: string, count: number) => {
   await eventually(async () => (await journal(correlationId)).length >= count);
-  await new Promise((resolve) => setTimeout(resolve, 750));
+  await busSettled();
   return journal(correlationId);
 };
 

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addToCart, eventually, placeOrder } from './fixtures';
+import { addToCart, busSettled, eventually, placeOrder } from './fixtures';
 import { awsClientConfig, call, registerCustomer } from './http';
 
 const config = awsClientConfig();
@@ -70,7 +70,7 @@ describe('EventBridge', () => {
         Entries: [{ EventBusName: 'shop-events', Source: 'other.system', DetailType: 'Noise', Detail: '{}' }],
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await busSettled();
     const { Item } = await dynamo.send(
       new GetCommand({ TableName: 'shop-platform', Key: { pk: `EVENT#${Entries?.[0]?.EventId}`, sk: 'EVENT' } }),
     );
