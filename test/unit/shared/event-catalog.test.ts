@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventEnvelope } from '../../../functions/shared/event-catalog';
+import { ValidationError } from '../../../functions/shared/errors';
+import { eventEnvelope, parseEvent } from '../../../functions/shared/event-catalog';
 import { eventDetail, PublishError, type UncheckedEvent } from '../../../functions/shared/events';
 
 const line = {
@@ -104,5 +105,43 @@ describe('eventEnvelope', () => {
     expect(schema.safeParse({ ...envelope, source: 'shop.users' }).success).toBe(false);
     expect(schema.safeParse({ ...envelope, 'detail-type': 'OrderDelivered' }).success).toBe(false);
     expect(schema.safeParse({ ...envelope, detail: { ...envelope.detail, orderId: 42 } }).success).toBe(false);
+  });
+});
+
+describe('parseEvent', () => {
+  const delivered = (detailType: string, detail: Record<string, unknown>) => ({
+    version: '0',
+    id: 'e-1',
+    'detail-type': detailType,
+    source: detailType === 'ProductChanged' ? 'shop.catalog' : 'shop.orders',
+    account: '000000000000',
+    time: '2026-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { version: 1, correlationId: 'corr-1', ...detail },
+  });
+  const cancelled = delivered('OrderCancelled', { ...ref, previousStatus: 'CONFIRMED', lines: [line] });
+
+  it("gives the envelope and the whole detail of the event's type, as the catalog types it", () => {
+    const event = parseEvent('OrderCancelled', cancelled);
+    expect(event.id).toBe('e-1');
+    expect(event.detail).toEqual(cancelled.detail);
+    expect(event.detail.lines[0]?.sku).toBe('LAPTOP-001');
+  });
+
+  it('takes any of several types, told apart by detail-type', () => {
+    const event = parseEvent(['OrderPlaced', 'OrderFailed'], delivered('OrderFailed', { ...ref, reason: 'X' }));
+    expect(event['detail-type'] === 'OrderFailed' && event.detail.reason).toBe('X');
+  });
+
+  it('refuses another type, a detail the catalog refuses, or no envelope, as a ValidationError', () => {
+    expect(() => parseEvent('OrderShipped', cancelled)).toThrow(ValidationError);
+    expect(() => parseEvent(['OrderShipped', 'OrderDelivered'], cancelled)).toThrow(ValidationError);
+    const { lines: _lines, ...withoutLines } = cancelled.detail;
+    expect(() => parseEvent('OrderCancelled', { ...cancelled, detail: withoutLines })).toThrow(
+      'Invalid OrderCancelled event',
+    );
+    expect(() => parseEvent('OrderCancelled', { detail: cancelled.detail })).toThrow(ValidationError);
+    expect(() => parseEvent('OrderCancelled', null)).toThrow(ValidationError);
   });
 });
