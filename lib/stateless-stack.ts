@@ -26,14 +26,14 @@ import type { StatefulResources } from './stateful-stack';
 
 /** Loads the sample data in the dev stage (a CloudFormation custom resource). */
 export const sampleDataLoader: FunctionSpec = {
-  handler: 'platform/handlers/seed-sample-data',
+  handler: 'platform/handlers/deploy/seed-sample-data',
   bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite', users: 'readwrite' } },
   timeout: 120,
 };
 
 /** Creates and fills the product search index on deploy (a CloudFormation custom resource). */
 export const searchIndexSetup: FunctionSpec = {
-  handler: 'search/handlers/setup-index',
+  handler: 'search/handlers/deploy/setup-index',
   bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
   timeout: 600,
   memory: 1024,

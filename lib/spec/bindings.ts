@@ -19,7 +19,7 @@ export interface Bindings {
 }
 
 export interface FunctionSpec {
-  /** Handler module under functions/, without extension, e.g. 'catalog/handlers/list-products'. */
+  /** Handler module under functions/, without extension, e.g. 'catalog/handlers/http/list-products'. */
   handler: string;
   bindings: Bindings;
   /** Seconds; default 10. */

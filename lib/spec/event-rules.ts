@@ -42,20 +42,20 @@ export const eventRules: EventRule[] = [
     description:
       'Keeps every domain event in the platform table for 90 days (who did what, when, under which correlation id)',
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }] },
-    target: { handler: 'platform/handlers/record-event', bindings: { tables: { platform: 'readwrite' } } },
+    target: { handler: 'platform/handlers/events/record-event', bindings: { tables: { platform: 'readwrite' } } },
   },
   {
     name: 'ClearCartOnOrderConfirmed',
     description: "Empties the buyer's cart once the order is confirmed",
     pattern: { source: ['shop.orders'], 'detail-type': ['OrderConfirmed'] },
-    target: { handler: 'carts/handlers/clear-cart-on-order', bindings: { tables: { carts: 'readwrite' } } },
+    target: { handler: 'carts/handlers/events/clear-cart-on-order', bindings: { tables: { carts: 'readwrite' } } },
   },
   {
     name: 'RefundOnOrderCancelled',
     description: 'Refunds the payment of a confirmed order that was cancelled',
     pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['CONFIRMED'] } },
     target: {
-      handler: 'payments/handlers/refund-on-cancel',
+      handler: 'payments/handlers/events/refund-on-cancel',
       bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
       timeout: 30,
     },
@@ -64,7 +64,10 @@ export const eventRules: EventRule[] = [
     name: 'RestockOnOrderCancelled',
     description: 'Puts the sold stock of a confirmed order that was cancelled back on sale',
     pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['CONFIRMED'] } },
-    target: { handler: 'inventory/handlers/restock-on-cancel', bindings: { tables: { inventory: 'readwrite' } } },
+    target: {
+      handler: 'inventory/handlers/events/restock-on-cancel',
+      bindings: { tables: { inventory: 'readwrite' } },
+    },
   },
   {
     name: 'CountOrderEvents',
@@ -74,14 +77,14 @@ export const eventRules: EventRule[] = [
       source: ['shop.orders'],
       'detail-type': ['OrderPlaced', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled'],
     },
-    target: { handler: 'reporting/handlers/count-order-event', bindings: { tables: { platform: 'readwrite' } } },
+    target: { handler: 'reporting/handlers/events/count-order-event', bindings: { tables: { platform: 'readwrite' } } },
   },
   {
     name: 'IndexProductOnChange',
     description: "Upserts or removes the product's search document (the read model of the catalog)",
     pattern: { source: ['shop.catalog'], 'detail-type': ['ProductChanged'] },
     target: {
-      handler: 'search/handlers/index-product',
+      handler: 'search/handlers/events/index-product',
       bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
     },
   },
@@ -91,7 +94,7 @@ export const eventRules: EventRule[] = [
       'Publishes the ProductChanged events that catalog writes left pending (their outbox marks), once a minute',
     schedule: 'rate(1 minute)',
     target: {
-      handler: 'catalog/handlers/republish-product-changes',
+      handler: 'catalog/handlers/events/republish-product-changes',
       bindings: { tables: { catalog: 'readwrite' }, events: true },
       timeout: 60,
     },
@@ -101,7 +104,7 @@ export const eventRules: EventRule[] = [
     description: 'Emails customers about their account and orders, and the admin about low stock (SES)',
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }], 'detail-type': [...notifiedEvents] },
     target: {
-      handler: 'notifications/handlers/send-notification',
+      handler: 'notifications/handlers/events/send-notification',
       // users: the recipient's address and name; platform: the idempotency records.
       bindings: { tables: { users: 'read', platform: 'readwrite' }, mail: true },
       timeout: 30,

@@ -17,33 +17,33 @@ export const checkout: StateMachineSpec = {
   envVar: 'CHECKOUT_STATE_MACHINE_ARN',
   tasks: {
     ReserveStockFunctionArn: {
-      handler: 'inventory/handlers/reserve-stock',
+      handler: 'inventory/handlers/saga/reserve-stock',
       bindings: { tables: { inventory: 'readwrite' }, events: true },
     },
     ChargePaymentFunctionArn: {
-      handler: 'payments/handlers/charge-payment',
+      handler: 'payments/handlers/saga/charge-payment',
       bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
       timeout: 30,
     },
     ConfirmOrderFunctionArn: {
-      handler: 'orders/handlers/confirm-order',
+      handler: 'orders/handlers/saga/confirm-order',
       bindings: { tables: { orders: 'readwrite' }, events: true },
     },
     CommitStockFunctionArn: {
-      handler: 'inventory/handlers/commit-stock',
+      handler: 'inventory/handlers/saga/commit-stock',
       bindings: { tables: { inventory: 'readwrite' } },
     },
     ReleaseStockFunctionArn: {
-      handler: 'inventory/handlers/release-stock',
+      handler: 'inventory/handlers/saga/release-stock',
       bindings: { tables: { inventory: 'readwrite' } },
     },
     RefundPaymentFunctionArn: {
-      handler: 'payments/handlers/refund-payment',
+      handler: 'payments/handlers/saga/refund-payment',
       bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
       timeout: 30,
     },
     FailOrderFunctionArn: {
-      handler: 'orders/handlers/fail-order',
+      handler: 'orders/handlers/saga/fail-order',
       bindings: { tables: { orders: 'readwrite' }, events: true },
     },
   },

@@ -6,7 +6,7 @@ import { actionsOf, type Json, ofType, policyStatementsOfFunction, routesOf, syn
 
 const real = synth();
 const catalog = real.contextTemplates.get('catalog') as Template;
-const SWEEPER = 'catalog/handlers/republish-product-changes';
+const SWEEPER = 'catalog/handlers/events/republish-product-changes';
 
 const functionOf = (template: Template, handler: string): [string, Json] => {
   const found = ofType(template, 'AWS::Lambda::Function').find(([, fn]) =>
@@ -65,7 +65,7 @@ describe('the ProductChanged outbox in CDK', () => {
   });
 
   it('lets product creation write the stock record in its transaction (inventory read-write)', () => {
-    const route = routes.find((r) => r.handler === 'catalog/handlers/create-product');
+    const route = routes.find((r) => r.handler === 'catalog/handlers/http/create-product');
     expect(route?.bindings.tables?.inventory).toBe('readwrite');
     const view = routesOf(real).find((v) => v.method === 'POST' && v.path === '/api/v1/products');
     if (!view) throw new Error('no POST /api/v1/products');

@@ -9,21 +9,21 @@ const extraRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/v1/fixture/products',
-    handler: 'catalog/handlers/get-product',
+    handler: 'catalog/handlers/http/get-product',
     auth: 'admin',
     bindings: { tables: { catalog: 'readwrite' }, events: true },
   },
   {
     method: 'DELETE',
     path: '/api/v1/fixture/products/{id}',
-    handler: 'catalog/handlers/get-product',
+    handler: 'catalog/handlers/http/get-product',
     auth: 'admin',
     bindings: { tables: { catalog: 'readwrite' } },
   },
   {
     method: 'GET',
     path: '/api/v1/fixture/cart/{userId}',
-    handler: 'platform/handlers/health',
+    handler: 'platform/handlers/http/health',
     auth: 'customer',
     rateLimit: 'cart',
     bindings: { tables: { carts: 'read' } },
@@ -31,7 +31,7 @@ const extraRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/v1/fixture/orders',
-    handler: 'catalog/handlers/list-categories',
+    handler: 'catalog/handlers/http/list-categories',
     auth: 'customer',
     rateLimit: 'orders',
     memory: 1024,
@@ -47,7 +47,7 @@ const extraRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/v1/fixture/profile',
-    handler: 'users/handlers/authorizer',
+    handler: 'users/handlers/http/authorizer',
     auth: 'customer',
     bindings: { tables: { users: 'read' } },
   },
@@ -62,9 +62,9 @@ export const testRoutes: Route[] = [
 /** `count` extra public routes, all in one context (the worst case for a nested stack), on handler files that exist. */
 export const syntheticRoutes = (count: number): Route[] => {
   const handlers = [
-    'catalog/handlers/list-products',
-    'catalog/handlers/get-product',
-    'catalog/handlers/list-categories',
+    'catalog/handlers/http/list-products',
+    'catalog/handlers/http/get-product',
+    'catalog/handlers/http/list-categories',
   ];
   return Array.from({ length: count }, (_, i) => ({
     method: 'GET' as const,

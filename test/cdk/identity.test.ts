@@ -6,7 +6,7 @@ const prod = synth({ stage: 'prod' });
 
 const authorizerOf = (s: ReturnType<typeof synth>) => {
   const found = ofType(s.apiTemplate, 'AWS::Lambda::Function').find(([, fn]) =>
-    String(fn.Properties.Description).endsWith('users/handlers/authorizer'),
+    String(fn.Properties.Description).endsWith('users/handlers/http/authorizer'),
   );
   if (!found) throw new Error('no authorizer function');
   return found;
@@ -40,11 +40,11 @@ describe('identity in the stacks', () => {
     expect(customResources(prod).map(([id]) => id)).not.toContain('SampleData');
     const loader = [...dev.contextTemplates.values()]
       .flatMap((template) => ofType(template, 'AWS::Lambda::Function'))
-      .find(([, fn]) => String(fn.Properties.Description).endsWith('platform/handlers/seed-sample-data'));
+      .find(([, fn]) => String(fn.Properties.Description).endsWith('platform/handlers/deploy/seed-sample-data'));
     expect(loader).toBeDefined();
     const prodLoader = [...prod.contextTemplates.values()]
       .flatMap((template) => ofType(template, 'AWS::Lambda::Function'))
-      .find(([, fn]) => String(fn.Properties.Description).endsWith('platform/handlers/seed-sample-data'));
+      .find(([, fn]) => String(fn.Properties.Description).endsWith('platform/handlers/deploy/seed-sample-data'));
     expect(prodLoader).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ const notifications = real.contextTemplates.get('notifications');
 
 const notificationFunction = (template: Template): [string, Json] => {
   const found = ofType(template, 'AWS::Lambda::Function').find(([, fn]) =>
-    String(fn.Properties.Description).endsWith('notifications/handlers/send-notification'),
+    String(fn.Properties.Description).endsWith('notifications/handlers/events/send-notification'),
   );
   if (!found) throw new Error('no notification function');
   return found;

@@ -24,7 +24,7 @@ const esStatements = (template: Template | undefined, logicalId: string) =>
 describe('product search in CDK', () => {
   it('gives the search and indexer functions the domain endpoint when OpenSearch is enabled', () => {
     const template = withSearch.contextTemplates.get('search');
-    for (const handler of ['search/handlers/search-products', 'search/handlers/index-product']) {
+    for (const handler of ['search/handlers/http/search-products', 'search/handlers/events/index-product']) {
       const [, fn] = searchFunction(template, handler);
       expect(JSON.stringify(fn.Properties.Environment.Variables.SEARCH_ENDPOINT)).toContain('DomainEndpoint');
     }
@@ -32,12 +32,12 @@ describe('product search in CDK', () => {
 
   it('lets the search function only read _search, and the indexer write documents', () => {
     const template = withSearch.contextTemplates.get('search');
-    const [searchId] = searchFunction(template, 'search/handlers/search-products');
+    const [searchId] = searchFunction(template, 'search/handlers/http/search-products');
     const reads = esStatements(template, searchId);
     expect(reads.flatMap(actionsOf).sort()).toEqual(['es:ESHttpGet', 'es:ESHttpPost']);
     expect(JSON.stringify(reads.map((s) => s.Resource))).toContain('/products/_search');
 
-    const [indexerId] = searchFunction(template, 'search/handlers/index-product');
+    const [indexerId] = searchFunction(template, 'search/handlers/events/index-product');
     expect(esStatements(template, indexerId).flatMap(actionsOf)).toEqual(
       expect.arrayContaining(['es:ESHttpPut', 'es:ESHttpDelete', 'es:ESHttpPost']),
     );
@@ -51,7 +51,7 @@ describe('product search in CDK', () => {
       createHash('sha256').update(JSON.stringify(indexDefinition)).digest('hex'),
     );
     const template = withSearch.contextTemplates.get('search');
-    const [setupId, fn] = searchFunction(template, 'search/handlers/setup-index');
+    const [setupId, fn] = searchFunction(template, 'search/handlers/deploy/setup-index');
     expect(fn.Properties.Environment.Variables).toHaveProperty('CATALOG_TABLE');
     expect(JSON.stringify(fn.Properties.Environment.Variables.SEARCH_ENDPOINT)).toContain('DomainEndpoint');
     expect(esStatements(template, setupId).flatMap(actionsOf)).toEqual(

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TARGET_MAX_EVENT_AGE, EVENT_TARGET_RETRY_ATTEMPTS } from '../../lib/constructs/bounded-context';
+import { functionIdOf } from '../../lib/constructs/naming';
 import { placeholdersOf } from '../../lib/constructs/workflow';
 import { eventRules, isScheduled } from '../../lib/spec/event-rules';
 import { authorizer, routes } from '../../lib/spec/routes';
@@ -107,7 +108,7 @@ describe('REST API from the route table', () => {
     const publicOnly = synth({ routes: routes.filter((route) => route.auth === 'public') });
     publicOnly.apiTemplate.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
     const authorizers = ofType(publicOnly.apiTemplate, 'AWS::Lambda::Function').filter(([, fn]) =>
-      String(fn.Properties.Description).endsWith('users/handlers/authorizer'),
+      String(fn.Properties.Description).endsWith('users/handlers/http/authorizer'),
     );
     expect(authorizers).toHaveLength(0);
     expect(routesOf(publicOnly).every((view) => view.authorizationType === 'NONE')).toBe(true);
@@ -168,7 +169,7 @@ describe('REST API from the route table', () => {
   it('gives a context that starts the checkout and hosts one of its steps the machine ARN without a reference (no cycle)', () => {
     const catalog = withAuth.api.contexts.get('orders');
     expect(catalog?.functions.map((fn) => fn.spec.handler)).toEqual(
-      expect.arrayContaining(['orders/handlers/create-order', 'orders/handlers/confirm-order']),
+      expect.arrayContaining(['orders/handlers/http/create-order', 'orders/handlers/saga/confirm-order']),
     );
     const [nestedId, nested] =
       ofType(withAuth.apiTemplate, 'AWS::CloudFormation::Stack').find(
@@ -322,6 +323,22 @@ describe('functions', () => {
     );
     expect(beyondReading).toEqual([]);
     expect(Object.keys(health?.function.Properties.Environment.Variables)).toContain(tables.platform.envVar);
+  });
+  it('are named after the handler module, not its trigger folder, so grouping handlers by trigger replaced none', () => {
+    // The logical ids these functions had while their modules sat directly in inventory/handlers/.
+    const inventory = ofType(real.contextTemplates.get('inventory') as never, 'AWS::Lambda::Function');
+    const idOf = (handler: string) => inventory.find(([, fn]) => handlerOf(fn) === handler)?.[0];
+    expect(idOf('inventory/handlers/http/reserve')).toBe('Reserve3206C117');
+    expect(idOf('inventory/handlers/saga/reserve-stock')).toBe('ReserveStock6192D533');
+    expect(idOf('inventory/handlers/events/restock-on-cancel')).toBe('RestockOnCancel249A3CED');
+    expect(functionIdOf('search/handlers/deploy/setup-index')).toBe('SetupIndex');
+  });
+
+  it('refuse a handler that is not in a trigger folder', () => {
+    expect(() => functionIdOf('inventory/handlers/reserve')).toThrow(
+      /<context>\/handlers\/<http\|saga\|events\|deploy>/,
+    );
+    expect(() => functionIdOf('inventory/handlers/cron/reserve')).toThrow();
   });
 });
 

@@ -189,7 +189,7 @@ describe('GET /api/v1/admin/overview', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
-    const { handler } = await import('../../functions/reporting/handlers/count-order-event');
+    const { handler } = await import('../../functions/reporting/handlers/events/count-order-event');
     // Twelve days ago at noon: a day no other test places orders on, so its counters move by ours alone.
     const dayBefore = (await getOverview()).days[17] as Counters & { date: string };
     const time = `${dayBefore.date}T12:00:00Z`;

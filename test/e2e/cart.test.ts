@@ -419,7 +419,7 @@ describe('clear-cart-on-order, the OrderConfirmed consumer', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
-    const { handler } = await import('../../functions/carts/handlers/clear-cart-on-order');
+    const { handler } = await import('../../functions/carts/handlers/events/clear-cart-on-order');
     const event = busEvent('OrderConfirmed', 'orders', {
       version: 1,
       correlationId: randomUUID(),

@@ -283,10 +283,10 @@ describe('the checkout saga tasks, called as Step Functions calls them', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
     });
     const [reserve, commit, release, restock] = await Promise.all([
-      import('../../functions/inventory/handlers/reserve-stock'),
-      import('../../functions/inventory/handlers/commit-stock'),
-      import('../../functions/inventory/handlers/release-stock'),
-      import('../../functions/inventory/handlers/restock-on-cancel'),
+      import('../../functions/inventory/handlers/saga/reserve-stock'),
+      import('../../functions/inventory/handlers/saga/commit-stock'),
+      import('../../functions/inventory/handlers/saga/release-stock'),
+      import('../../functions/inventory/handlers/events/restock-on-cancel'),
     ]);
     tasks = { reserve: reserve.handler, commit: commit.handler, release: release.handler, restock: restock.handler };
   });

@@ -187,7 +187,7 @@ describe('nothing lost, nothing sent twice', () => {
     const id = await putEvent('UserRegistered', 'shop.users', detail);
     const dead = await deadLetterOf(id);
     expect(dead.attempts).toBe(3);
-    expect(dead.handler).toBe('notifications/handlers/send-notification');
+    expect(dead.handler).toBe('notifications/handlers/events/send-notification');
     expect(dead.error).toContain(`No user ${userId} to notify`);
     // Not lost: the event is kept whole, ready to be replayed.
     expect(dead.event['detail-type']).toBe('UserRegistered');
@@ -213,7 +213,7 @@ describe('nothing lost, nothing sent twice', () => {
       ADMIN_EMAIL,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
-    const { handler } = await import('../../functions/notifications/handlers/send-notification');
+    const { handler } = await import('../../functions/notifications/handlers/events/send-notification');
     const user = await registerCustomer();
     const orderId = `ord_${randomUUID()}`;
     const event = busEvent('OrderShipped', 'orders', {

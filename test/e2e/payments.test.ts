@@ -31,9 +31,9 @@ Object.assign(process.env, {
   AWS_LAMBDA_FUNCTION_NAME: 'Shop-e2e-ChargePayment',
 });
 const [chargePayment, refundPayment, refundOnCancel, { cardProcessor }, { paymentsStore }] = await Promise.all([
-  import('../../functions/payments/handlers/charge-payment'),
-  import('../../functions/payments/handlers/refund-payment'),
-  import('../../functions/payments/handlers/refund-on-cancel'),
+  import('../../functions/payments/handlers/saga/charge-payment'),
+  import('../../functions/payments/handlers/saga/refund-payment'),
+  import('../../functions/payments/handlers/events/refund-on-cancel'),
   import('../../functions/payments/deps'),
   import('../../functions/payments/store'),
 ]);

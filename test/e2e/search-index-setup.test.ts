@@ -8,12 +8,12 @@ import { admin } from './fixtures';
 import { call } from './http';
 
 /**
- * The deploy-time index setup (search/handlers/setup-index), run as CloudFormation would call it: its real
+ * The deploy-time index setup (search/handlers/deploy/setup-index), run as CloudFormation would call it: its real
  * code against the sandbox's catalog table, filling a search endpoint of its own that starts empty, as a
  * new OpenSearch domain does.
  */
 const search = new LocalSearchService();
-let handler: typeof import('../../functions/search/handlers/setup-index').handler;
+let handler: typeof import('../../functions/search/handlers/deploy/setup-index').handler;
 let index: ReturnType<typeof import('../../functions/search/opensearch').defaultSearchIndex>;
 
 const cfn = (RequestType: 'Create' | 'Update' | 'Delete', mapping: string, oldMapping?: string) =>
@@ -41,7 +41,7 @@ beforeAll(async () => {
     SEARCH_ENDPOINT: await search.start(),
     POWERTOOLS_LOG_LEVEL: 'WARN',
   });
-  ({ handler } = await import('../../functions/search/handlers/setup-index'));
+  ({ handler } = await import('../../functions/search/handlers/deploy/setup-index'));
   index = (await import('../../functions/search/opensearch')).defaultSearchIndex();
   const name = `Setup Lantern ${randomUUID().slice(0, 8)}`;
   const reply = await call<{ id: string; name: string }>('/api/v1/products', {

@@ -21,8 +21,8 @@ describe('the route table', () => {
   });
 
   it('finds a route by method and resource, as API Gateway reports them', () => {
-    expect(routeOf('GET', '/api/v1/products/{id}')?.handler).toBe('catalog/handlers/get-product');
-    expect(routeOf('DELETE', '/api/v1/products/{id}')?.handler).toBe('catalog/handlers/delete-product');
+    expect(routeOf('GET', '/api/v1/products/{id}')?.handler).toBe('catalog/handlers/http/get-product');
+    expect(routeOf('DELETE', '/api/v1/products/{id}')?.handler).toBe('catalog/handlers/http/delete-product');
     expect(routeOf('PATCH', '/api/v1/products/{id}')).toBeUndefined();
   });
 

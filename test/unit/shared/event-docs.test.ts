@@ -13,6 +13,6 @@ describe('docs/events.md', () => {
     for (const detailType of detailTypes) expect(doc).toContain(`## ${detailType}\n`);
     expect(doc).toContain('- source: `shop.inventory`');
     expect(doc).toMatch(/\| `shippingAddress\.line1` +\| string \(max 200 chars\) +\| yes +\|/);
-    expect(doc).toContain('EmailNotifications → `notifications/handlers/send-notification`');
+    expect(doc).toContain('EmailNotifications → `notifications/handlers/events/send-notification`');
   });
 });

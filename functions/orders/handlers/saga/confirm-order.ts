@@ -1,0 +1,13 @@
+import { parse } from '../../../shared/validation';
+import { deps } from '../../deps';
+import { CheckoutState } from '../../schemas';
+import { confirmOrder } from '../../service';
+
+/**
+ * Checkout step: PENDING -> CONFIRMED, recording the payment that paid for it. An order cancelled
+ * meanwhile raises InvalidTransitionError, which sends the saga to its compensations.
+ */
+export const handler = async (event: unknown) => {
+  const state = parse(CheckoutState, event, 'checkout state');
+  return confirmOrder(deps, state.orderId, state.payment?.paymentId);
+};

@@ -1,0 +1,10 @@
+import { parse } from '../../../shared/validation';
+import { deps } from '../../deps';
+import { CheckoutState } from '../../schemas';
+import { failOrder } from '../../service';
+
+/** Checkout compensation, last: PENDING -> FAILED with the reason the saga recorded in $.failure. */
+export const handler = async (event: unknown) => {
+  const state = parse(CheckoutState, event, 'checkout state');
+  return failOrder(deps, state.orderId, state.failure?.reason ?? 'CHECKOUT_FAILED');
+};
