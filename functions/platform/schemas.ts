@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AUDIT_TYPES } from './audit-types';
+import { AUDIT_TYPES } from '../shared/audit-types';
 
 const Instant = z.string().check(z.iso.datetime({ offset: true }));
 

@@ -3,8 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as z from 'zod/mini';
 import { rateLimits } from '../../lib/spec/rate-limits';
 import { routeOf } from '../../lib/spec/routes';
-import { auditLog } from '../platform/audit';
-import { type RateLimitState, rateLimiter } from '../platform/rate-limit';
+import { auditLog } from './audit';
 import { config } from './config';
 import { csrfRejection, isJsonContentType } from './csrf';
 import {
@@ -18,6 +17,7 @@ import {
 } from './errors';
 import { errorBody, type HttpResponse, toProxyResult } from './http';
 import { logger } from './logger';
+import { type RateLimitState, rateLimiter } from './rate-limit';
 import { parse } from './validation';
 
 export type Role = 'customer' | 'admin';

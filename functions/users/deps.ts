@@ -1,7 +1,7 @@
-import { auditLog } from '../platform/audit';
-import { rateLimiter } from '../platform/rate-limit';
 import type { ApiRequest } from '../shared/api';
+import { auditLog } from '../shared/audit';
 import { publish } from '../shared/events';
+import { rateLimiter } from '../shared/rate-limit';
 import type { CallContext, UsersDeps } from './service';
 import { usersStore } from './store';
 

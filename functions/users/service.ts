@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { loginFailureLimits } from '../../lib/spec/rate-limits';
 import { routeOf } from '../../lib/spec/routes';
-import type { AuditInput, AuditLog } from '../platform/audit';
-import type { RateLimiter } from '../platform/rate-limit';
+import type { AuditInput, AuditLog } from '../shared/audit';
 import { config } from '../shared/config';
 import { RateLimitedError, ValidationError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import { logger } from '../shared/logger';
+import type { RateLimiter } from '../shared/rate-limit';
 import { InvalidCredentialsError, InvalidTokenError, UserNotFoundError, WrongPasswordError } from './errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import type { ChangePasswordBody, LoginBody, RegisterBody, Role, UpdateProfileBody, User } from './schemas';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rateLimiter } from '../../functions/platform/rate-limit';
+import { rateLimiter } from '../../functions/shared/rate-limit';
 import { rateLimits } from '../../lib/spec/rate-limits';
 import { awsClientConfig, call, type ErrorBody, newIp } from './http';
 

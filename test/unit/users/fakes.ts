@@ -1,5 +1,5 @@
-import type { AuditInput, AuditLog, AuditRecord } from '../../../functions/platform/audit';
-import type { RateLimiter, RateLimitState } from '../../../functions/platform/rate-limit';
+import type { AuditInput, AuditLog, AuditRecord } from '../../../functions/shared/audit';
+import type { RateLimiter, RateLimitState } from '../../../functions/shared/rate-limit';
 import { EmailTakenError, UserNotFoundError } from '../../../functions/users/errors';
 import type { UserRecord, UsersStore } from '../../../functions/users/store';
 import type { RateLimit } from '../../../lib/spec/rate-limits';

@@ -9,14 +9,14 @@ import type {
 } from '../../../functions/catalog/schemas';
 import type { SetStockBody, Stock } from '../../../functions/inventory/schemas';
 import type { OrderStatus } from '../../../functions/orders/schemas';
-import type { AuditRecord, AuditType } from '../../../functions/platform/audit';
 import type { Overview } from '../../../functions/reporting/schemas';
+import type { AuditRecord, AuditType } from '../../../functions/shared/audit';
 import { del, get, type Page, post, put } from './client';
 import type { Order } from './orders';
 import type { SearchPage } from './search';
 
-export type { AuditRecord, AuditType } from '../../../functions/platform/audit';
 export type { Overview } from '../../../functions/reporting/schemas';
+export type { AuditRecord, AuditType } from '../../../functions/shared/audit';
 
 const PAGE_SIZE = 25;
 const enc = encodeURIComponent;

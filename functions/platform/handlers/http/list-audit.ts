@@ -1,6 +1,6 @@
 import { type ApiRequest, api } from '../../../shared/api';
+import { auditLog } from '../../../shared/audit';
 import { ok } from '../../../shared/http';
-import { auditLog } from '../../audit';
 import { ListAuditQuery } from '../../schemas';
 
 const audit = auditLog();

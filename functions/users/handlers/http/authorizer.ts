@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { routeOf } from '../../../../lib/spec/routes';
-import { auditLog } from '../../../platform/audit';
+import { auditLog } from '../../../shared/audit';
 import { logger } from '../../../shared/logger';
 import { InvalidTokenError } from '../../errors';
 import { tokenFromHeaders, verifySession } from '../../sessions';

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { AUDIT_TYPES } from '../../../../functions/platform/audit-types';
+import { AUDIT_TYPES } from '../../../../functions/shared/audit-types';
 import { type AuditFilters, type AuditRecord, type AuditType, useAdminAudit } from '../../api/admin';
 import { ApiError } from '../../api/client';
 import { Field, type FieldErrors, formValues, SelectField } from '../../components/forms';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { tableName } from '../shared/config';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { documentClient, itemReader } from '../shared/dynamo';
-import { readPage } from '../shared/paging';
 import { AUDIT_TYPES, type AuditType } from './audit-types';
+import { tableName } from './config';
+import { decodeCursor, encodeCursor } from './cursor';
+import { documentClient, itemReader } from './dynamo';
+import { readPage } from './paging';
 
 export { AUDIT_TYPES, type AuditType } from './audit-types';
 

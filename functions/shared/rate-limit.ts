@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimit } from '../../lib/spec/rate-limits';
-import { tableName } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { tableName } from './config';
+import { documentClient } from './dynamo';
 
 export interface RateLimitState {
   allowed: boolean;
