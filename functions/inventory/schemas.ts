@@ -55,16 +55,6 @@ export const OrderStockInput = z.object({
 });
 export type OrderStockInput = z.infer<typeof OrderStockInput>;
 
-/** The EventBridge event of an OrderCancelled, as far as restocking uses it. */
-export const OrderCancelledEvent = z.object({
-  detail: z.object({
-    orderId: OrderId,
-    correlationId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-    lines: OrderLines,
-  }),
-});
-export type OrderCancelledEvent = z.infer<typeof OrderCancelledEvent>;
-
 /** Stock as the API shows it. */
 export interface Stock {
   sku: string;

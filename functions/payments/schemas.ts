@@ -37,17 +37,6 @@ export const RefundStepInput = z.object({
 });
 export type RefundStepInput = z.infer<typeof RefundStepInput>;
 
-/** The EventBridge event of an OrderCancelled (the rule only delivers those of confirmed orders). */
-export const OrderCancelledEvent = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(128)),
-  detail: z.object({
-    orderId: Id,
-    userId: Id,
-    correlationId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  }),
-});
-export type OrderCancelledEvent = z.infer<typeof OrderCancelledEvent>;
-
 export type PaymentStatus = 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
 
 /** A payment as the API shows it: money in major units. */

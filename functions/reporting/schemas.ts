@@ -1,35 +1,11 @@
 import * as z from 'zod/mini';
+import type { EventEnvelope } from '../shared/event-catalog';
 
-const Cents = z.int().check(z.minimum(0));
-const Currency = z.string().check(z.regex(/^[A-Z]{3}$/));
+/** The order events the daily counters count, as the CountOrderEvents rule delivers them. */
+export const countedOrderEvents = ['OrderPlaced', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled'] as const;
 
-/**
- * An order event as delivered to the counting consumer: the envelope's id (the exactly-once key) and time (the
- * day it counts for), and the few detail fields the counters use. Everything else in the detail is ignored.
- */
-const envelope = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) =>
-  z.object({
-    id: z.string().check(z.minLength(1), z.maxLength(128)),
-    time: z.iso.datetime({ offset: true }),
-    source: z.literal('shop.orders'),
-    'detail-type': z.literal(detailType),
-    detail,
-  });
-
-export const CountedOrderEvent = z.discriminatedUnion('detail-type', [
-  envelope('OrderPlaced', z.object({})),
-  envelope('OrderConfirmed', z.object({ totalCents: Cents, currency: Currency })),
-  envelope('OrderFailed', z.object({ reason: z.string().check(z.maxLength(200)) })),
-  envelope(
-    'OrderCancelled',
-    z.object({
-      previousStatus: z.enum(['PENDING', 'CONFIRMED']),
-      totalCents: z.optional(Cents),
-      currency: z.optional(Currency),
-    }),
-  ),
-]);
-export type CountedOrderEvent = z.infer<typeof CountedOrderEvent>;
+/** A counted event, parsed with the event catalog: its id is the exactly-once key, its time the day it counts for. */
+export type CountedOrderEvent = EventEnvelope<(typeof countedOrderEvents)[number]>;
 
 export const OverviewQuery = z.object({
   /** Low stock: SKUs with fewer than this many available. */

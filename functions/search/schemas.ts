@@ -106,14 +106,3 @@ export const SearchQuery = z
     }),
   );
 export type SearchQuery = z.infer<typeof SearchQuery>;
-
-/** The ProductChanged event as EventBridge delivers it to the indexer. */
-export const ProductChangedEvent = z.object({
-  'detail-type': z.literal('ProductChanged'),
-  source: z.literal('shop.catalog'),
-  detail: z.object({
-    productId: z.string().check(z.minLength(1), z.maxLength(128)),
-    change: z.enum(['created', 'updated', 'deleted']),
-  }),
-});
-export type ProductChangedEvent = z.infer<typeof ProductChangedEvent>;

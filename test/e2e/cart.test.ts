@@ -428,7 +428,7 @@ describe('clear-cart-on-order, the OrderConfirmed consumer', () => {
       totalCents: 84_997,
       currency: 'USD',
       lines: [],
-      shippingAddress: {},
+      shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '1', country: 'US' },
     });
     await handler(event);
     expect((await getCart(me)).body.items).toEqual([]);

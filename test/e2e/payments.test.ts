@@ -4,7 +4,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { busSettled, eventually, journalEvents } from './fixtures';
+import { busEvent, busSettled, eventually, journalEvents } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer, type SignedIn } from './http';
 
 const aws = awsClientConfig();
@@ -298,7 +298,14 @@ describe('refund-on-cancel (OrderCancelled of a confirmed order)', () => {
   it('is the same refund when the function is called directly', async () => {
     const orderId = newOrderId();
     const charged = await chargePayment.handler(checkoutState(orderId, 'usr_e2e'), lambdaContext);
-    const event = { id: randomUUID(), detail: { orderId, userId: 'usr_e2e', previousStatus: 'CONFIRMED', lines: [] } };
+    const event = busEvent('OrderCancelled', 'orders', {
+      version: 1,
+      correlationId: randomUUID(),
+      orderId,
+      userId: 'usr_e2e',
+      previousStatus: 'CONFIRMED',
+      lines: [],
+    });
     await refundOnCancel.handler(event, lambdaContext);
     await refundOnCancel.handler(event, lambdaContext);
     expect(await payments.get(charged.paymentId)).toMatchObject({ status: 'REFUNDED' });

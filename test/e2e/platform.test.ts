@@ -46,7 +46,7 @@ describe('EventBridge', () => {
             EventBusName: 'shop-events',
             Source: 'shop.catalog',
             DetailType: 'ProductChanged',
-            Detail: JSON.stringify({ version: 1, correlationId, productId: 'prod-laptop-001' }),
+            Detail: JSON.stringify({ version: 1, correlationId, productId: 'prod-laptop-001', change: 'updated' }),
           },
         ],
       }),

@@ -7,7 +7,7 @@ import {
   StockContentionError,
   StockNotFoundError,
 } from '../../../functions/inventory/errors';
-import { OrderCancelledEvent, OrderStockInput, ReserveBody, SkuParams } from '../../../functions/inventory/schemas';
+import { OrderStockInput, ReserveBody, SkuParams } from '../../../functions/inventory/schemas';
 import {
   commitOrderStock,
   getStock,
@@ -85,24 +85,6 @@ describe('schemas', () => {
     }
     expect(() => parse(ReserveBody, { orderId: 'o#1', quantity: 1 }, 'request body')).toThrow(ValidationError);
     expect(() => parse(OrderStockInput, { orderId: 'o-1', lines: [] }, 'checkout state')).toThrow(ValidationError);
-  });
-
-  it('reads the lines of an OrderCancelled event', () => {
-    const event = {
-      'detail-type': 'OrderCancelled',
-      source: 'shop.orders',
-      detail: {
-        version: 1,
-        orderId: 'o-1',
-        userId: 'u',
-        previousStatus: 'CONFIRMED',
-        lines: [{ sku: 'A', quantity: 1 }],
-      },
-    };
-    expect(parse(OrderCancelledEvent, event, 'event').detail).toEqual({
-      orderId: 'o-1',
-      lines: [{ sku: 'A', quantity: 1 }],
-    });
   });
 });
 

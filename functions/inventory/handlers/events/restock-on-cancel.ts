@@ -1,5 +1,4 @@
-import { parse } from '../../../shared/validation';
-import { OrderCancelledEvent } from '../../schemas';
+import { parseEvent } from '../../../shared/event-catalog';
 import { returnOrderStock } from '../../service';
 import { inventoryStore } from '../../store';
 
@@ -9,5 +8,4 @@ const deps = { store: inventoryStore() };
  * OrderCancelled consumer (previousStatus CONFIRMED): the order's sold stock goes back on sale.
  * Idempotent, so a redelivered event changes nothing.
  */
-export const handler = async (event: unknown) =>
-  returnOrderStock(deps, parse(OrderCancelledEvent, event, 'OrderCancelled event').detail);
+export const handler = async (event: unknown) => returnOrderStock(deps, parseEvent('OrderCancelled', event).detail);

@@ -1,26 +1,24 @@
-import type { EventBridgeEvent } from 'aws-lambda';
+import { detailTypes, parseEvent } from '../../../shared/event-catalog';
 import { logger } from '../../../shared/logger';
 import { platformStore } from '../../store';
 
 const store = platformStore();
 const JOURNAL_RETENTION_DAYS = 90;
 
-const correlationIdOf = (detail: unknown): string | undefined => {
-  const value = (detail as { correlationId?: unknown } | null)?.correlationId;
-  return typeof value === 'string' ? value : undefined;
-};
-
-/** Keeps every domain event in the journal (90 days) so an order's story can be traced by correlation id. */
-export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
-  const correlationId = correlationIdOf(event.detail);
+/**
+ * Keeps every domain event in the journal (90 days) so an order's story can be traced by correlation id. The
+ * event is checked against the catalog; the detail is kept as delivered, fields the catalog does not list included.
+ */
+export const handler = async (event: unknown): Promise<void> => {
+  const { id, source, time, ...parsed } = parseEvent(detailTypes, event);
   const recorded = await store.recordEvent({
-    id: event.id,
-    source: event.source,
-    detailType: event['detail-type'],
-    time: event.time,
-    detail: event.detail,
-    expiresAt: Math.floor(Date.parse(event.time) / 1000) + JOURNAL_RETENTION_DAYS * 86_400,
-    ...(correlationId && { correlationId }),
+    id,
+    source,
+    detailType: parsed['detail-type'],
+    time,
+    detail: (event as { detail: unknown }).detail,
+    expiresAt: Math.floor(Date.parse(time) / 1000) + JOURNAL_RETENTION_DAYS * 86_400,
+    correlationId: parsed.detail.correlationId,
   });
-  if (!recorded) logger.info('duplicate event ignored', { eventId: event.id });
+  if (!recorded) logger.info('duplicate event ignored', { eventId: id });
 };

@@ -1,6 +1,6 @@
+import { parseEvent } from '../../../shared/event-catalog';
 import { logger } from '../../../shared/logger';
-import { parse } from '../../../shared/validation';
-import { CountedOrderEvent } from '../../schemas';
+import { countedOrderEvents } from '../../schemas';
 import { countOrderEvent } from '../../service';
 import { reportingStore } from '../../store';
 
@@ -11,7 +11,7 @@ const deps = { store: reportingStore() };
  * A redelivered event is counted once.
  */
 export const handler = async (event: unknown): Promise<{ counted: boolean }> => {
-  const parsed = parse(CountedOrderEvent, event, 'order event');
+  const parsed = parseEvent(countedOrderEvents, event);
   const outcome = await countOrderEvent(deps, parsed);
   if (outcome === 'duplicate') logger.info('duplicate event ignored', { eventId: parsed.id });
   return { counted: outcome === 'counted' };

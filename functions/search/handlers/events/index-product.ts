@@ -1,8 +1,6 @@
-import type { EventBridgeEvent } from 'aws-lambda';
+import { parseEvent } from '../../../shared/event-catalog';
 import { logger } from '../../../shared/logger';
-import { parse } from '../../../shared/validation';
 import { indexerDeps } from '../../deps';
-import { ProductChangedEvent } from '../../schemas';
 import { syncProduct } from '../../service';
 
 const deps = indexerDeps();
@@ -13,8 +11,8 @@ let ready: Promise<void> | undefined;
  * Keeps the product's search document in line with the catalog table. A malformed event throws, to
  * end in the dead-letter queue rather than vanish; a failed index call throws, so EventBridge retries.
  */
-export const handler = async (event: EventBridgeEvent<'ProductChanged', unknown>): Promise<void> => {
-  const { detail } = parse(ProductChangedEvent, event, 'ProductChanged event');
+export const handler = async (event: unknown): Promise<void> => {
+  const { detail } = parseEvent('ProductChanged', event);
   ready ??= deps.index.ensureIndex().catch((error: unknown) => {
     ready = undefined;
     throw error;
