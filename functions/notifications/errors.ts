@@ -8,12 +8,3 @@ export class RecipientNotFoundError extends DomainError {
     super(`No user ${userId} to notify`);
   }
 }
-
-/** A detail-type this function has no email for: a rule delivers what it should not. */
-export class UnsupportedEventError extends DomainError {
-  readonly status = 400;
-  readonly code = 'UNSUPPORTED_EVENT';
-  constructor(detailType: string) {
-    super(`No notification for ${detailType}`);
-  }
-}

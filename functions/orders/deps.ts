@@ -23,7 +23,7 @@ const startCheckout: OrdersDeps['startCheckout'] = async (orderId, input) => {
 };
 
 /** The orders context's dependencies, created once per function instance; only placeDeps reads carts. */
-export const baseDeps = {
+const baseDeps = {
   orders: ordersStore(),
   catalog: dynamoCatalogStore(),
   startCheckout,
