@@ -71,6 +71,9 @@ interface Kept {
   replayed: boolean;
 }
 
+const isKept = (response: unknown): response is Kept =>
+  typeof response === 'object' && response !== null && 'value' in response && 'replayed' in response;
+
 /**
  * The Once of a scope, on Powertools' makeIdempotent. The persistence is the platform table's unless given,
  * made on first use, so a module may build its Once even in a function that never calls it.
@@ -92,8 +95,10 @@ export const once = <P extends object = Record<string, unknown>>(
       ...(options.payloadPath !== undefined && { payloadValidationJmesPath: options.payloadPath }),
       // The library only asks the context for the remaining time, to bound the in-progress lock.
       lambdaContext: (deadline?.getRemainingTimeInMillis ? deadline : defaultDeadline) as Context,
-      // Called only when a stored value is returned instead of running the work.
-      responseHook: (response) => ({ ...(response as object), replayed: true }) as typeof response,
+      // Called only when a stored value is returned instead of running the work. A record written before
+      // values were wrapped (up to a day old during a deploy) holds the bare value: it is replayed as well.
+      responseHook: (response) =>
+        (isKept(response) ? { ...response, replayed: true } : { value: response, replayed: true }) as typeof response,
     });
     const run = makeIdempotent(
       async (_payload: P): Promise<Kept> => {

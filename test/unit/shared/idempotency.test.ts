@@ -1,5 +1,10 @@
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { idempotencyOptions } from '../../../functions/payments/config';
 import { PaymentInProgressError } from '../../../functions/payments/errors';
@@ -81,6 +86,26 @@ describe('once', () => {
     expect(new Set(results.map((r) => JSON.stringify(r.value)))).toEqual(new Set(['{"paymentId":"pay_1"}']));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(later).toEqual({ value: { paymentId: 'pay_1' }, replayed: true });
+  });
+
+  it('replays a record written before values were wrapped (a deploy within its expiry) as that value', async () => {
+    const persistence = new MemoryPersistence();
+    const before = makeIdempotent(async (_payload: { orderId: string }) => ({ paymentId: 'pay_old' }), {
+      persistenceStore: persistence,
+      keyPrefix: waiting.scope,
+      config: new IdempotencyConfig({
+        expiresAfterSeconds: 60,
+        lambdaContext: { getRemainingTimeInMillis: () => 30_000 } as Context,
+      }),
+    });
+    await before({ orderId: 'ord_1' });
+    let runs = 0;
+    const replay = await once(waiting, persistence)({ orderId: 'ord_1' }, async () => {
+      runs++;
+      return { paymentId: 'pay_new' };
+    });
+    expect(runs).toBe(0);
+    expect(replay).toEqual({ value: { paymentId: 'pay_old' }, replayed: true });
   });
 
   it('remembers nothing when the work throws', async () => {
