@@ -98,7 +98,7 @@ export const once = <P extends object = Record<string, unknown>>(
       // Called only when a stored value is returned instead of running the work. A record written before
       // values were wrapped (up to a day old during a deploy) holds the bare value: it is replayed as well.
       responseHook: (response) =>
-        (isKept(response) ? { ...response, replayed: true } : { value: response, replayed: true }) as typeof response,
+        ({ value: isKept(response) ? response.value : response, replayed: true }) as typeof response,
     });
     const run = makeIdempotent(
       async (_payload: P): Promise<Kept> => {
