@@ -66,6 +66,15 @@ const compile = (route: Route): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}/?$`), params };
 };
 
+const isDecodable = (path: string): boolean => {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|[a-z.+-]*\+json)|text\/)/i;
 
 /** Globs of IAM policy resources: `*` and `?` wildcards. */
@@ -120,6 +129,8 @@ export class LocalApiGateway {
   }
 
   async handle(request: HttpRequest): Promise<HttpReply> {
+    // API Gateway refuses a path it cannot percent-decode (`%zz`, a lone `%`, a cut UTF-8 sequence) itself.
+    if (!isDecodable(request.path)) return jsonReply(400, 'BAD_REQUEST', 'The path has malformed percent-encoding');
     const candidates = this.compiled.filter((c) => c.pattern.test(request.path));
     if (candidates.length === 0) return gatewayReply('RESOURCE_NOT_FOUND');
     const allowed = [...new Set(candidates.map((c) => c.route.method))];

@@ -120,6 +120,17 @@ describe('LocalApiGateway', () => {
     expect(wrong.headers).toContainEqual(['Allow', 'GET, PUT']);
   });
 
+  it.each(['/api/v1/things/%zz', '/api/v1/things/%', '/api/v1/things/%E0%A4%A', '/api/v1/nope/%zz'])(
+    'answers 400, as API Gateway does, to the malformed percent-encoding of %s, calling no function',
+    async (path) => {
+      const { api, calls } = gateway({});
+      const reply = await api.handle(request({ path }));
+      expect(reply.status).toBe(400);
+      expect(JSON.parse(String(reply.body)).error.code).toBe('BAD_REQUEST');
+      expect(calls).toEqual([]);
+    },
+  );
+
   it('runs the authorizer on protected routes and puts its context in the event', async () => {
     const { api, calls } = gateway({ auth: allowAll, 'things/put': () => ({ statusCode: 200, body: '' }) });
     const reply = await api.handle(request({ method: 'PUT', rawHeaders: ['Authorization', 'Bearer t'] }));
