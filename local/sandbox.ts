@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -14,7 +15,7 @@ import { invoke } from './lambda';
 import { freePort } from './ports';
 import { LocalSearchService } from './search/server';
 import { LocalSecretsManager, signingKeySecret } from './secrets-manager';
-import { CallCounter, createServer } from './server';
+import { CallCounter, createServer, isLoopback } from './server';
 import { LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 
@@ -37,6 +38,11 @@ export interface SandboxOptions {
   /** Runs every scheduled rule at this interval instead of its own rate (tests); unset, each rule's rate. */
   scheduleIntervalSeconds?: number;
   log?: (line: string) => void;
+  /**
+   * Also serve the shop on this interface (HOST): `0.0.0.0` for every one. Only the shop and its API are
+   * served there; the AWS endpoint, /_aws/* and /mail answer loopback connections alone. Default: loopback.
+   */
+  host?: string;
 }
 
 export interface Sandbox {
@@ -193,33 +199,38 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
 
     const dynamo = await starting;
     const calls = new CallCounter();
-    const server = createServer(
-      {
-        apiGateway,
-        services,
-        dynamoEndpoint: dynamo.endpoint,
-        ses,
-        eventBridge,
-        workflowStats: () => stepFunctions.stats(),
-        health,
-        webDir: path.join(ROOT_DIR, 'web', 'dist'),
-        log,
-        trustForwardedFor,
-      },
-      calls,
-    );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', resolve);
-    });
-    stoppers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    const parts = {
+      apiGateway,
+      services,
+      dynamoEndpoint: dynamo.endpoint,
+      ses,
+      eventBridge,
+      workflowStats: () => stepFunctions.stats(),
+      health,
+      webDir: path.join(ROOT_DIR, 'web', 'dist'),
+      log,
+      trustForwardedFor,
+    };
+    const server = createServer(parts, calls);
+    const listen = async (target: http.Server, port: number, host: string) => {
+      await new Promise<void>((resolve, reject) => {
+        target.once('error', reject);
+        target.listen(port, host, resolve);
+      });
+      stoppers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            target.close(() => resolve());
+            target.closeAllConnections();
+          }),
+      );
+    };
+    // The functions reach the AWS endpoint on loopback; a wildcard HOST includes it, another needs both.
+    const host = options.host ?? '127.0.0.1';
+    const wildcard = host === '0.0.0.0' || host === '::';
+    await listen(server, options.port, wildcard ? host : '127.0.0.1');
     const port = (server.address() as AddressInfo).port;
+    if (!wildcard && !isLoopback(host) && host !== 'localhost') await listen(createServer(parts, calls), port, host);
     const url = `http://127.0.0.1:${port}`;
     configureEnvironment(url, {
       ...stepFunctions.environment(),

@@ -95,6 +95,14 @@ export class CallCounter {
   }
 }
 
+/** A connection from this machine itself (IPv4 127/8, IPv6 ::1, or IPv4-mapped). */
+export const isLoopback = (address: string | undefined): boolean =>
+  address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
+
+/** What only this machine may reach: the AWS endpoint (any SigV4-signed request), /_aws/* and the mailbox. */
+const isLocalOnly = (pathname: string, signed: boolean) =>
+  signed || pathname.startsWith('/_aws/') || pathname === '/mail';
+
 const clientIp = (req: IncomingMessage, trustForwardedFor: boolean): string => {
   const forwarded = trustForwardedFor ? req.headers['x-forwarded-for'] : undefined;
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
@@ -173,6 +181,11 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     const service = signingNameOf(req.headers.authorization);
+    // Exposed beyond loopback (HOST), the sandbox serves the shop and its API, never the emulated AWS
+    // services (the signing secret is one request away there) or the captured mail.
+    if (!isLoopback(req.socket.remoteAddress) && isLocalOnly(url.pathname, service !== undefined)) {
+      return errorJson(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}`);
+    }
     if (service) return awsRequest(service === 'email' ? 'ses' : service, req, body, res);
 
     if (url.pathname === '/health') {

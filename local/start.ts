@@ -7,6 +7,8 @@ import { ensureWebBuild, type WebBuildOutcome } from './web-build';
 
 const reset = process.argv.includes('--reset');
 const port = Number(process.env.PORT ?? 3000);
+// Loopback unless HOST names another interface (0.0.0.0: all) for the shop and its API.
+const host = process.env.HOST || undefined;
 const dataDir = process.env.DATA_DIR ?? '.data';
 const quiet = process.env.SANDBOX_QUIET === '1';
 // Runs scheduled rules every N seconds instead of at their own rate (tests that cannot wait a minute).
@@ -49,6 +51,7 @@ try {
 try {
   sandbox = await startSandbox({
     port,
+    ...(host && { host }),
     dataDir,
     reset,
     trustForwardedFor: process.env.SANDBOX_TRUST_FORWARDED_FOR === '1',
@@ -61,6 +64,9 @@ try {
 }
 
 const { url } = sandbox;
+const exposed = host
+  ? `\n  Also on      http://${host}:${sandbox.port}/   (shop and API only: the AWS endpoint, /_aws and /mail stay on loopback)`
+  : '';
 const webLine = web.built
   ? `built web/dist in ${web.seconds.toFixed(1)} s: it was ${web.reason === 'missing' ? 'missing' : 'older than its sources'}`
   : 'web/dist is up to date';
@@ -70,7 +76,7 @@ Shop sandbox ready in ${(performance.now() / 1000).toFixed(1)} s (data in ${sand
   API          ${url}/api/v1            e.g. curl ${url}/api/v1/products
   Health       ${url}/health
   Storefront   ${url}/                  (${webLine})
-  Admin        ${url}/admin             (admins only)
+  Admin        ${url}/admin             (admins only)${exposed}
   Mail         ${url}/mail              (JSON: ${url}/_aws/ses)
   AWS endpoint ${url}                   (DynamoDB, EventBridge, Step Functions, SES, Secrets Manager)
 

@@ -1,0 +1,68 @@
+import http from 'node:http';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { CallCounter, createServer, isLoopback, type ServerParts } from '../../../local/server';
+
+/** Sends one request into the server's handler as if it came from `remote`, and reads the answer. */
+const ask = (server: http.Server, remote: string, url: string, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; body: string }>((resolve) => {
+    const socket = new net.Socket();
+    Object.defineProperty(socket, 'remoteAddress', { value: remote });
+    const req = new http.IncomingMessage(socket);
+    Object.assign(req, { url, method: 'GET', headers });
+    const res = new http.ServerResponse(req);
+    let status = 0;
+    res.writeHead = ((code: number) => {
+      status = code;
+      return res;
+    }) as typeof res.writeHead;
+    res.end = ((chunk?: unknown) => {
+      resolve({ status: status || res.statusCode, body: chunk ? String(chunk) : '' });
+      return res;
+    }) as typeof res.end;
+    server.emit('request', req, res);
+    req.push(null);
+  });
+
+const secretsAnswer = { status: 200, headers: {}, body: '{"SecretString":"the signing secret"}' };
+const parts = {
+  services: new Map([['secretsmanager', { signingName: 'secretsmanager', handle: async () => secretsAnswer }]]),
+  ses: { list: () => [] },
+  eventBridge: { deadLetters: () => [] },
+  health: async () => ({ healthy: true, body: { status: 'ok' } }),
+  webDir: '/nonexistent',
+  log: () => undefined,
+  trustForwardedFor: false,
+} as unknown as ServerParts;
+
+const SIGNED = {
+  authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/secretsmanager/aws4_request, Signature=x',
+  'x-amz-target': 'secretsmanager.GetSecretValue',
+};
+
+describe('the sandbox server exposed beyond loopback (HOST)', () => {
+  const server = createServer(parts, new CallCounter());
+
+  it('tells loopback addresses from others', () => {
+    expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);
+    expect(['10.0.0.5', '192.168.1.20', '::ffff:10.0.0.5', 'fe80::1', undefined].some(isLoopback)).toBe(false);
+  });
+
+  it('serves the emulated AWS services, /_aws/* and the mailbox to loopback', async () => {
+    expect((await ask(server, '127.0.0.1', '/', SIGNED)).body).toContain('the signing secret');
+    expect((await ask(server, '::1', '/_aws/ses')).status).toBe(200);
+    expect((await ask(server, '127.0.0.1', '/mail')).status).toBe(200);
+  });
+
+  it('answers 404 to any other address for them, and still serves the health check', async () => {
+    for (const remote of ['10.0.0.5', '::ffff:192.168.1.20']) {
+      const secret = await ask(server, remote, '/', SIGNED);
+      expect(secret.status).toBe(404);
+      expect(secret.body).not.toContain('the signing secret');
+      expect((await ask(server, remote, '/_aws/ses')).status).toBe(404);
+      expect((await ask(server, remote, '/_aws/stats')).status).toBe(404);
+      expect((await ask(server, remote, '/mail')).status).toBe(404);
+      expect((await ask(server, remote, '/health')).status).toBe(200);
+    }
+  });
+});
