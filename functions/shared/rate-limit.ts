@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimit } from '../../lib/spec/rate-limits';
 import { tableName } from './config';
@@ -45,6 +46,54 @@ export const rateLimiter = (client = documentClient) => {
         }),
       );
       return stateOf(rule, Number(Attributes?.count ?? 1), resetSeconds);
+    },
+
+    /**
+     * Takes one of the window's `rule.limit` slots atomically, or none when all are taken: a conditional ADD,
+     * so however many callers race, at most `rule.limit` are allowed per window. A refused take counts nothing.
+     */
+    async take(name: string, rule: RateLimit, now = new Date()): Promise<RateLimitState> {
+      const { start, resetSeconds } = windowOf(rule, now);
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: tableName('platform'),
+            Key: key(name, start),
+            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':limit': rule.limit,
+              ':expires': Math.ceil(start / 1000) + rule.windowSeconds + 60,
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return stateOf(rule, Number(Attributes?.count ?? 1), resetSeconds);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return stateOf(rule, rule.limit + 1, resetSeconds);
+        throw error;
+      }
+    },
+
+    /** Gives back a slot `take` took in the window of `now` (pass the same `now`). */
+    async refund(name: string, rule: RateLimit, now = new Date()): Promise<void> {
+      const { start } = windowOf(rule, now);
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName('platform'),
+            Key: key(name, start),
+            UpdateExpression: 'ADD #count :minusOne',
+            ConditionExpression: '#count > :zero',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
     },
 
     /** The state without counting: whether one more request would still be allowed. */

@@ -101,19 +101,35 @@ export const register = async (deps: UsersDeps, body: RegisterBody, call: CallCo
 
 /**
  * Signs in. Unknown email and wrong password take the same path (a bcrypt comparison either way)
- * and give the same error; failures count per account and per IP, and past their limits every
- * attempt is refused with 429 until the window ends, right or wrong.
+ * and give the same error. Every attempt first takes a slot, atomically, from the account's and the
+ * IP's failure counters (a conditional update that refuses once the limit is reached), and only then
+ * is the password checked: however many attempts arrive at once, at most `limit` wrong passwords are
+ * ever checked per account (and per IP) in a window; past that every attempt, right or wrong, is
+ * refused with 429 until the window ends. A successful sign-in gives its own slots back (it was not a
+ * failure) but does not clear the failures before it.
  */
 export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext): Promise<Session> => {
   const accountKey = `login-failure#account#${body.email}`;
   const ipKey = `login-failure#ip#${call.ip}`;
+  // One instant for taking and giving back, so a refund lands in the window the slot was taken from.
+  const now = (deps.now ?? (() => new Date()))();
+  const counters = [
+    { name: accountKey, rule: loginFailureLimits.perAccount },
+    { name: ipKey, rule: loginFailureLimits.perIp },
+  ];
+  const giveBack = (taken: typeof counters) =>
+    Promise.all(
+      taken.map(({ name, rule }) =>
+        deps.limiter.refund(name, rule, now).catch((error: unknown) => {
+          logger.error('login attempt not given back', { error, name });
+        }),
+      ),
+    );
   if (config.rateLimitsEnabled) {
-    const [account, ip] = await Promise.all([
-      deps.limiter.peek(accountKey, loginFailureLimits.perAccount),
-      deps.limiter.peek(ipKey, loginFailureLimits.perIp),
-    ]);
-    const blocked = [account, ip].filter((state) => !state.allowed);
+    const states = await Promise.all(counters.map(({ name, rule }) => deps.limiter.take(name, rule, now)));
+    const blocked = states.filter((state) => !state.allowed);
     if (blocked.length > 0) {
+      await giveBack(counters.filter((_, i) => states[i]?.allowed));
       await deps.audit.record(
         auditEntry(call, {
           type: 'auth.login_failed',
@@ -133,12 +149,7 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
     ? await verifyPassword(body.password, record.passwordHash)
     : await burnPasswordCheck(body.password);
   if (!record || !valid) {
-    if (config.rateLimitsEnabled) {
-      await Promise.all([
-        deps.limiter.hit(accountKey, loginFailureLimits.perAccount),
-        deps.limiter.hit(ipKey, loginFailureLimits.perIp),
-      ]);
-    }
+    // The slots taken above stay taken: they are this failure's count.
     await deps.audit.record(
       auditEntry(call, {
         type: 'auth.login_failed',
@@ -149,6 +160,7 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
     );
     throw new InvalidCredentialsError();
   }
+  if (config.rateLimitsEnabled) await giveBack(counters);
   const { token, claims } = await issueToken(record);
   await deps.audit.record(auditEntry(call, { type: 'auth.login', outcome: 'success', actor: record.id }));
   return { user: toUser(record), token, claims };

@@ -8,6 +8,12 @@ import type { UsersStore } from './store';
 
 export const SESSION_COOKIE = 'session';
 export const SESSION_TTL_SECONDS = 24 * 60 * 60;
+/** How far ahead of this clock a token's `iat` may be (the clocks of the signer and the verifier drift). */
+export const CLOCK_SKEW_SECONDS = 60;
+/** A user id as createUser makes them (`usr_` and a UUID); bounded, so no claim reaches a store key unchecked. */
+const USER_ID = /^usr_[A-Za-z0-9-]{1,64}$/;
+/** A token id as issueToken makes them (a UUID), with room to spare but bounded. */
+const TOKEN_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 export interface SessionClaims {
   userId: string;
@@ -46,10 +52,13 @@ export const issueToken = async (
 
 /**
  * Verifies signature (EdDSA only: `none`, HS256 and every other algorithm are refused), issuer,
- * audience and expiry, then the session against the users table: the user still exists, the token
- * was issued under the current token version, and it was not revoked by a logout.
+ * audience and expiry; then the claims' shapes before any store read (`sub` a user id, `jti` a bounded
+ * token id, `ver` an integer), an `iat` no more than CLOCK_SKEW_SECONDS ahead and a lifetime (exp - iat)
+ * no longer than the SESSION_TTL_SECONDS the platform issues; then the session against the users table:
+ * the user still exists, the token was issued under the current token version, and it was not revoked
+ * by a logout.
  */
-export const verifySession = async (token: string, users: UsersStore): Promise<SessionClaims> => {
+export const verifySession = async (token: string, users: UsersStore, now = new Date()): Promise<SessionClaims> => {
   const { publicKey } = await signingKeys();
   let payload: Record<string, unknown>;
   try {
@@ -58,15 +67,27 @@ export const verifySession = async (token: string, users: UsersStore): Promise<S
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
       requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+      currentDate: now,
     }));
   } catch (error) {
     if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);
     throw error;
   }
   const { sub, jti, iat, exp, ver } = payload;
-  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof ver !== 'number') {
+  if (
+    typeof sub !== 'string' ||
+    !USER_ID.test(sub) ||
+    typeof jti !== 'string' ||
+    !TOKEN_ID.test(jti) ||
+    typeof ver !== 'number' ||
+    !Number.isSafeInteger(ver) ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number'
+  ) {
     throw new InvalidTokenError('ERR_CLAIMS_MALFORMED');
   }
+  if (iat > Math.floor(now.getTime() / 1000) + CLOCK_SKEW_SECONDS) throw new InvalidTokenError('ERR_ISSUED_IN_FUTURE');
+  if (exp - iat > SESSION_TTL_SECONDS) throw new InvalidTokenError('ERR_LIFETIME_TOO_LONG');
   const state = await users.sessionState(sub, jti);
   if (!state.user) throw new InvalidTokenError('ERR_USER_GONE');
   if (state.revoked) throw new InvalidTokenError('ERR_TOKEN_REVOKED');
@@ -77,8 +98,8 @@ export const verifySession = async (token: string, users: UsersStore): Promise<S
     role: state.user.role,
     tokenId: jti,
     tokenVersion: ver,
-    issuedAt: Number(iat),
-    expiresAt: Number(exp),
+    issuedAt: iat,
+    expiresAt: exp,
   };
 };
 

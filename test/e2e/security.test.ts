@@ -17,6 +17,8 @@ const keys = () => {
 };
 
 interface Overrides {
+  sub?: string;
+  jti?: string;
   iss?: string;
   aud?: string;
   exp?: number;
@@ -28,8 +30,8 @@ const signed = async (user: SignedIn, overrides: Overrides = {}) => {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: 'customer', ver: 0 })
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
-    .setSubject(user.user.id)
-    .setJti(randomUUID())
+    .setSubject(overrides.sub ?? user.user.id)
+    .setJti(overrides.jti ?? randomUUID())
     .setIssuer(overrides.iss ?? 'shop-platform')
     .setAudience(overrides.aud ?? 'shop-api')
     .setIssuedAt(overrides.iat ?? now)
@@ -58,6 +60,29 @@ const rejectionsFrom = async (ip: string) => {
   });
   return body.items.filter((item) => item.ip === ip);
 };
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Correctly signed tokens whose claims the platform never issues: refused before any store read. */
+const claimCases: [string, () => Promise<string>][] = [
+  ['a 3,000-character sub', () => signed(victim, { sub: `usr_${'a'.repeat(2996)}` })],
+  ['a sub that is no user id', () => signed(victim, { sub: 'admin' })],
+  ['a 3,000-character jti', () => signed(victim, { jti: 'j'.repeat(3000) })],
+  ['an iat an hour in the future', () => signed(victim, { iat: nowSeconds() + 3600, exp: nowSeconds() + 4200 })],
+  [
+    'a lifetime longer than the 24 hours the platform issues',
+    () => signed(victim, { iat: nowSeconds() - 60, exp: nowSeconds() + 7 * 24 * 3600 }),
+  ],
+];
+
+describe('claims the platform never issues are refused as bad tokens (401, not 500)', () => {
+  // As a bearer token: in the body a token over 4,096 characters is refused by the body's schema first (400).
+  it.each(claimCases)('POST /auth/validate refuses %s with 401', async (_, forge) => {
+    const reply = await call<ErrorBody>('/api/v1/auth/validate', { method: 'POST', token: await forge() });
+    expect(reply.status).toBe(401);
+    expect(reply.body.error.code).toBe('INVALID_TOKEN');
+  });
+});
 
 describe('the security matrix: every forged, stale or misused token is rejected and audited', () => {
   it('accepts a correctly signed token (the baseline the other cases depart from)', async () => {
@@ -111,6 +136,7 @@ describe('the security matrix: every forged, stale or misused token is rejected 
       () => signed(victim, { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
     ],
     ['a wrong issuer', () => signed(victim, { iss: 'someone-else' })],
+    ...claimCases,
     ['a wrong audience', () => signed(victim, { aud: 'another-api' })],
     [
       'a token revoked by logout',

@@ -91,6 +91,17 @@ export const memoryRateLimiter = (counts = new Map<string, number>()) => {
       counts.set(name, count);
       return state(rule, count);
     },
+    take: async (name, rule) => {
+      const count = counts.get(name) ?? 0;
+      if (count >= rule.limit) return state(rule, rule.limit + 1);
+      counts.set(name, count + 1);
+      return state(rule, count + 1);
+    },
+    refund: async (name) => {
+      const count = counts.get(name) ?? 0;
+      if (count <= 1) counts.delete(name);
+      else counts.set(name, count - 1);
+    },
     peek: async (name, rule) => {
       const count = counts.get(name) ?? 0;
       return { ...state(rule, count + 1), remaining: Math.max(0, rule.limit - count) };

@@ -1,7 +1,9 @@
-import { decodeJwt } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RateLimitedError, ValidationError } from '../../../functions/shared/errors';
 import type { DomainEvent } from '../../../functions/shared/events';
+import { keysFromSecret } from '../../../functions/shared/signing-key';
 import { parse } from '../../../functions/shared/validation';
 import {
   EmailTakenError,
@@ -13,6 +15,7 @@ import {
 import { hashPassword, verifyPassword } from '../../../functions/users/passwords';
 import { RegisterBody } from '../../../functions/users/schemas';
 import {
+  authorize,
   type CallContext,
   changePassword,
   getProfile,
@@ -211,6 +214,32 @@ describe('login', { timeout: BCRYPT_TIMEOUT }, () => {
     expect(counts.get(accountKey('ann@example.com'))).toBe(limit);
   });
 
+  it('checks at most the limit of wrong passwords however many arrive at once; the rest are refused with 429', async () => {
+    const limit = loginFailureLimits.perAccount.limit;
+    const { deps, counts } = setup();
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      login(deps, { email: 'ann@example.com', password: `wrong-${i}` }, { ...call, ip: `198.51.100.${i + 1}` }).catch(
+        (e: unknown) => e,
+      ),
+    );
+    const outcomes = await Promise.all(attempts);
+    expect(outcomes.filter((e) => e instanceof InvalidCredentialsError)).toHaveLength(limit);
+    expect(outcomes.filter((e) => e instanceof RateLimitedError)).toHaveLength(12 - limit);
+    expect(counts.get(accountKey('ann@example.com'))).toBe(limit);
+    // The per-IP slots the refused attempts took were given back.
+    const perIp = [...counts].filter(([key]) => key.startsWith('login-failure#ip#'));
+    expect(perIp.map(([, count]) => count)).toEqual(Array(limit).fill(1));
+  });
+
+  it('lets the right password in under the limit and gives its attempt back, keeping the earlier failures', async () => {
+    const limit = loginFailureLimits.perAccount.limit;
+    const { deps, counts } = setup({ counts: new Map([[accountKey('ann@example.com'), limit - 1]]) });
+    const session = await login(deps, { email: 'ann@example.com', password: PASSWORD }, call);
+    expect(session.user.id).toBe('usr_ann');
+    expect(counts.get(accountKey('ann@example.com'))).toBe(limit - 1);
+    expect(counts.has(ipKey)).toBe(false);
+  });
+
   it('refuses every account from an IP past its limit of failures', async () => {
     const { deps } = setup({ counts: new Map([[ipKey, loginFailureLimits.perIp.limit]]) });
     await expect(login(deps, { email: 'ann@example.com', password: PASSWORD }, call)).rejects.toBeInstanceOf(
@@ -336,5 +365,77 @@ describe('logout', () => {
     expect((await verifySession(other.token, store.store)).tokenId).toBe(other.claims.tokenId);
     expect(store.revoked.get(`usr_ann#${mine.claims.tokenId}`)).toBe(mine.claims.expiresAt);
     expect(audit).toEqual([expect.objectContaining({ type: 'auth.logout', actor: 'usr_ann' })]);
+  });
+});
+
+describe('token claims', () => {
+  const keys = keysFromSecret(SECRET.value);
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  const forge = (claims: { sub?: string; jti?: string; iat?: number; exp?: number } = {}) => {
+    const iat = claims.iat ?? nowSeconds();
+    return new SignJWT({ role: 'customer', ver: 0 })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.kid, typ: 'JWT' })
+      .setSubject(claims.sub ?? 'usr_ann')
+      .setJti(claims.jti ?? randomUUID())
+      .setIssuer('shop-platform')
+      .setAudience('shop-api')
+      .setIssuedAt(iat)
+      .setExpirationTime(claims.exp ?? iat + 600)
+      .sign(keys.privateKey);
+  };
+  /** The store, with its session reads counted: a refused claim must never reach it. */
+  const counted = () => {
+    const { store } = memoryUsersStore([ann()]);
+    const reads = vi.spyOn(store, 'sessionState');
+    return { store, reads };
+  };
+
+  it('accepts a well-formed token signed with the key (the baseline)', async () => {
+    const { store } = counted();
+    expect((await verifySession(await forge(), store)).userId).toBe('usr_ann');
+  });
+
+  it.each([
+    ['a 3,000-character sub', { sub: `usr_${'a'.repeat(2996)}` }, 'ERR_CLAIMS_MALFORMED'],
+    ['a sub that is no user id', { sub: 'ann' }, 'ERR_CLAIMS_MALFORMED'],
+    ['a 3,000-character jti', { jti: 'j'.repeat(3000) }, 'ERR_CLAIMS_MALFORMED'],
+    ['an iat more than 60 s ahead', { iat: nowSeconds() + 120 }, 'ERR_ISSUED_IN_FUTURE'],
+    ['a lifetime over 24 hours', { iat: nowSeconds() - 60, exp: nowSeconds() + 24 * 60 * 60 }, 'ERR_LIFETIME_TOO_LONG'],
+  ])('refuses %s before any store read', async (_, claims, reason) => {
+    const { store, reads } = counted();
+    const error = await verifySession(await forge(claims), store).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(error).toMatchObject({ reason, status: 401 });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('tolerates an iat up to 60 s ahead (clock skew)', async () => {
+    const { store } = counted();
+    const iat = nowSeconds() + 30;
+    expect((await verifySession(await forge({ iat, exp: iat + 600 }), store)).issuedAt).toBe(iat);
+  });
+
+  it('makes the authorizer refuse an oversized sub as an invalid token (a 401), audited', async () => {
+    const { store, reads } = counted();
+    const audit = memoryAuditLog();
+    const error = await authorize(
+      { users: store, audit: audit.log },
+      {
+        token: await forge({ sub: `usr_${'a'.repeat(2996)}` }),
+        method: 'GET',
+        resource: '/users/profile',
+        ip: call.ip,
+        userAgent: 'vitest',
+        requestId: 'req-2',
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(reads).not.toHaveBeenCalled();
+    expect(audit.records).toEqual([
+      expect.objectContaining({
+        type: 'auth.token_rejected',
+        detail: expect.objectContaining({ reason: 'ERR_CLAIMS_MALFORMED' }),
+      }),
+    ]);
   });
 });
