@@ -65,7 +65,7 @@ export const listProducts = async (store: CatalogStore, query: ListProductsQuery
   const maxCents = query.maxPrice === undefined ? undefined : toCents(query.maxPrice);
   // The cursor is bound to the query it continues.
   const fingerprint = JSON.stringify([categoryId ?? null, minCents ?? null, maxCents ?? null, sortBy, descending]);
-  const startKey = decodeCursor(query.cursor, fingerprint, store.listingKeyNames({ categoryId, sortBy }));
+  const startKey = decodeCursor(query.cursor, fingerprint, store.listingKeySchema({ categoryId, sortBy }));
   const page = await store.listProducts({
     categoryId,
     minCents,

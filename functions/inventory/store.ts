@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, encodeCursor, keySchema } from '../shared/cursor';
 import {
   anyTransient,
   backoff,
@@ -227,7 +227,8 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
     },
 
     async listStock({ below, limit, cursor }) {
-      const keyNames = ['pk', 'sk'];
+      const schema = keySchema('inventory');
+      const keyNames = Object.keys(schema);
       const fingerprint = JSON.stringify(['stock', below ?? null]);
       // A scan: the table has no index of its stock records. It reads reservations too, and costs by the table's size.
       const { items, lastKey } = await readPage(
@@ -241,7 +242,7 @@ export const inventoryStore = (client = documentClient): InventoryStore => {
               ...(startKey && { ExclusiveStartKey: startKey }),
             }),
           ),
-        { limit, startKey: decodeCursor(cursor, fingerprint, keyNames), keyNames },
+        { limit, startKey: decodeCursor(cursor, fingerprint, schema), keyNames },
       );
       return { items: items.map(fromStockItem), nextCursor: encodeCursor(lastKey, fingerprint) };
     },

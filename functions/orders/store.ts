@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, encodeCursor, keySchema } from '../shared/cursor';
 import { documentClient, itemReader } from '../shared/dynamo';
 import { readPage } from '../shared/paging';
 import { InvalidTransitionError, OrderNotFoundError } from './errors';
@@ -91,7 +91,8 @@ export const ordersStore = (client = documentClient) => {
     fingerprint: string,
   ) => {
     const index = input.IndexName ?? 'table';
-    const keyNames = index === 'gsi1' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
+    const schema = keySchema('orders', index === 'gsi1' ? 'gsi1' : 'gsi2');
+    const keyNames = Object.keys(schema);
     const { items, lastKey } = await readPage(
       (startKey, pageLimit) =>
         client.send(
@@ -103,7 +104,7 @@ export const ordersStore = (client = documentClient) => {
             ...(startKey && { ExclusiveStartKey: startKey }),
           }),
         ),
-      { limit, startKey: decodeCursor(cursor, fingerprint, keyNames), keyNames },
+      { limit, startKey: decodeCursor(cursor, fingerprint, schema), keyNames },
     );
     return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, fingerprint) };
   };
@@ -205,7 +206,8 @@ export const ordersStore = (client = documentClient) => {
 
     /** Every order (admin, no status filter): a paginated scan of order items. */
     async listAll(limit: number, cursor?: string): Promise<Page<OrderRecord>> {
-      const keyNames = ['pk', 'sk'];
+      const schema = keySchema('orders');
+      const keyNames = Object.keys(schema);
       const { items, lastKey } = await readPage(
         (startKey, pageLimit) =>
           client.send(
@@ -217,7 +219,7 @@ export const ordersStore = (client = documentClient) => {
               ...(startKey && { ExclusiveStartKey: startKey }),
             }),
           ),
-        { limit, startKey: decodeCursor(cursor, 'all', keyNames), keyNames },
+        { limit, startKey: decodeCursor(cursor, 'all', schema), keyNames },
       );
       return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, 'all') };
     },

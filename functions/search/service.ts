@@ -1,5 +1,5 @@
 import type { ProductRecord } from '../catalog/store';
-import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from '../shared/cursor';
 import { fromCents, toCents } from '../shared/money';
 import { MAX_RESULT_WINDOW, type SearchDocument, type SearchIndex } from './port';
 import type { SearchQuery } from './schemas';
@@ -55,7 +55,9 @@ export const searchProducts = async (index: SearchIndex, query: SearchQuery) => 
     size,
     ...(query.price === undefined ? [] : [query.price]),
   ]);
-  const offset = Number(decodeCursor(query.cursor, fingerprint, ['offset'])?.offset ?? 0);
+  const offset = Number(decodeCursor(query.cursor, fingerprint, { offset: 'N' })?.offset ?? 0);
+  // Only this service makes cursors: a forged offset (negative, fractional, past the result window) is refused.
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + size > MAX_RESULT_WINDOW) throw invalidCursor();
   const result = await index.search({
     text: query.q,
     ...(query.category !== undefined && { categories: query.category }),

@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import * as z from 'zod/mini';
 import { AUDIT_TYPES, type AuditType } from './audit-types';
 import { tableName } from './config';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, keySchema } from './cursor';
 import { documentClient, itemReader } from './dynamo';
 import { readPage } from './paging';
 
@@ -75,7 +75,8 @@ export const auditLog = (client = documentClient) => ({
       filter.from ?? null,
       filter.to ?? null,
     ]);
-    const keyNames = byActor ? ['pk', 'sk', 'gsi2pk', 'gsi2sk'] : ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+    const schema = keySchema('platform', index);
+    const keyNames = Object.keys(schema);
     const { items, lastKey } = await readPage(
       (startKey, limit) => {
         const input: QueryCommandInput = {
@@ -101,7 +102,7 @@ export const auditLog = (client = documentClient) => ({
         };
         return client.send(new QueryCommand(input));
       },
-      { limit: filter.limit, startKey: decodeCursor(filter.cursor, fingerprint, keyNames), keyNames },
+      { limit: filter.limit, startKey: decodeCursor(filter.cursor, fingerprint, schema), keyNames },
     );
     return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, fingerprint) };
   },

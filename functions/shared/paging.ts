@@ -1,3 +1,5 @@
+import { invalidCursor } from './cursor';
+
 /** A DynamoDB item or key, as the document client gives it. */
 type Item = Record<string, unknown>;
 
@@ -6,6 +8,19 @@ export type PageRead = (
   startKey: Item | undefined,
   limit: number,
 ) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>;
+
+/**
+ * One read; from a caller's start key (a cursor), DynamoDB refusing the key (outside the query's partition or sort
+ * key range, or not of the key schema) is the cursor's fault: 400 INVALID_CURSOR, not a 500.
+ */
+const readFrom = async (read: PageRead, key: Item | undefined, limit: number, fromCursor: boolean) => {
+  try {
+    return await read(key, limit);
+  } catch (error) {
+    if (fromCursor && error instanceof Error && error.name === 'ValidationException') throw invalidCursor();
+    throw error;
+  }
+};
 
 /**
  * Reads one page of `limit` items, plus one more to learn whether another page follows, so the last page never
@@ -20,7 +35,7 @@ export const readPage = async (
   const found: Item[] = [];
   let key = startKey;
   do {
-    const page = await read(key, limit + 1 - found.length);
+    const page = await readFrom(read, key, limit + 1 - found.length, key !== undefined && key === startKey);
     found.push(...(page.Items ?? []));
     key = page.LastEvaluatedKey;
   } while (key && found.length <= limit);

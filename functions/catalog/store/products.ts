@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { type KeySchema, keySchema } from '../../shared/cursor';
 import {
   conditionFailed,
   documentClient,
@@ -69,7 +70,7 @@ export interface ProductStore {
     startKey?: StartKey;
   }): Promise<{ items: ProductRecord[]; lastKey?: StartKey }>;
   /** The attribute names a listing's page key has, to validate a cursor before using it. */
-  listingKeyNames(listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): string[];
+  listingKeySchema(listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): KeySchema;
   /** Writes unless a record with that id exists; true if written. */
   putProductIfAbsent(product: ProductRecord): Promise<boolean>;
   /**
@@ -102,10 +103,8 @@ const listingIndex = ({ categoryId, sortBy }: Pick<ProductListing, 'categoryId' 
 };
 
 /** The key attributes of a listing index's items: where a page of it ends, and the next one starts. */
-const listingKeys = (listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): string[] => {
-  const { partitionAttribute, sortAttribute } = listingIndex(listing);
-  return ['pk', 'sk', partitionAttribute, sortAttribute];
-};
+const listingKeys = (listing: Pick<ProductListing, 'categoryId' | 'sortBy'>): KeySchema =>
+  keySchema('catalog', listingIndex(listing).index);
 
 const toProductItem = (product: ProductRecord, mark?: ChangeMark) => ({
   ...productKey(product.id),
@@ -218,12 +217,12 @@ export const productStore = (client = documentClient): ProductStore => {
               ...(startKey && { ExclusiveStartKey: startKey }),
             }),
           ),
-        { limit: listing.limit, startKey: listing.startKey, keyNames: listingKeys(listing) },
+        { limit: listing.limit, startKey: listing.startKey, keyNames: Object.keys(listingKeys(listing)) },
       );
       return { items: items.map(fromProductItem), ...(lastKey && { lastKey: lastKey as StartKey }) };
     },
 
-    listingKeyNames: listingKeys,
+    listingKeySchema: listingKeys,
 
     async putProductIfAbsent(product) {
       try {

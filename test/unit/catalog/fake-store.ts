@@ -29,7 +29,7 @@ export const memoryCatalogStore = (products: ProductRecord[] = [], categories: C
   const store: CatalogStore = {
     getProduct: async (id) => byId.get(id),
     getProducts: async (ids) => ids.flatMap((id) => byId.get(id) ?? []),
-    listingKeyNames: () => ['pk', 'sk', 'listPk', 'sortKey'],
+    listingKeySchema: () => ({ pk: 'S', sk: 'S', listPk: 'S', sortKey: 'S' }),
     productsChangedSince: async ({ since }) => ({
       items: [...byId.values()].filter((product) => product.updatedAt >= since),
     }),
