@@ -69,12 +69,31 @@ const image = z
   .string()
   .check(z.maxLength(2048), z.regex(/^(\/[A-Za-z0-9._~/-]+|https:\/\/\S+)$/, 'Expected a site path or an https URL'));
 
-const attributes = z
-  .record(
-    z.string().check(z.minLength(1), z.maxLength(64)),
-    z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]),
-  )
-  .check(z.refine((value) => Object.keys(value).length <= 50, 'At most 50 attributes'));
+/**
+ * Names every object inherits (`constructor`, `__proto__`, `toString`, `hasOwnProperty`...): as keys of a plain object
+ * they would be dropped (`__proto__`, silently, by the record schema) or break the DynamoDB marshaller, so they are
+ * refused, checked on the request's own keys.
+ */
+const RESERVED_ATTRIBUTE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+const hasReservedName = (value: unknown) =>
+  typeof value === 'object' && value !== null && Object.keys(value).some((name) => RESERVED_ATTRIBUTE_NAMES.has(name));
+
+const attributes = z.pipe(
+  z
+    .unknown()
+    .check(
+      z.refine(
+        (value) => !hasReservedName(value),
+        'Attribute names inherited by every object (constructor, __proto__, toString, hasOwnProperty...) are reserved',
+      ),
+    ),
+  z
+    .record(
+      z.string().check(z.minLength(1), z.maxLength(64)),
+      z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]),
+    )
+    .check(z.refine((value) => Object.keys(value).length <= 50, 'At most 50 attributes')),
+);
 
 const productFields = {
   name: text(200),

@@ -140,6 +140,38 @@ describe('POST /api/v1/products', () => {
     expect(reply.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'refuses an attribute named %s with 400 naming it (never a 500), and writes nothing',
+    async (name) => {
+      const product = newProduct();
+      // Raw JSON: an object literal would take `__proto__` for its prototype.
+      const body = `${JSON.stringify({ ...product, attributes: { color: 'red' } }).slice(0, -2)},"${name}":"x"}}`;
+      const reply = await call<ErrorBody>('/api/v1/products', {
+        method: 'POST',
+        token: admin,
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(400);
+      expect(reply.body.error.code).toBe('VALIDATION_ERROR');
+      expect(reply.body.error.details).toEqual([{ path: 'attributes', message: expect.stringMatching(/reserved/) }]);
+      // Nothing half-written: the SKU is still free, and its stock record was not created.
+      expect((await call(`/api/v1/inventory/${product.sku}`, { token: admin })).status).toBe(404);
+      const created = await createProduct({ ...product, attributes: { color: 'red', constructorName: 'x' } });
+      expect(created.attributes).toEqual({ color: 'red', constructorName: 'x' });
+
+      const update = await call<ErrorBody>(`/api/v1/products/${created.id}`, {
+        method: 'PUT',
+        token: admin,
+        headers: { 'Content-Type': 'application/json' },
+        body: `{"price":1,"attributes":{"${name}":"x"}}`,
+      });
+      expect(update.status, JSON.stringify(update.body)).toBe(400);
+      const read = await call<Product>(`/api/v1/products/${created.id}`);
+      expect(read.body).toMatchObject({ price: created.price, attributes: { color: 'red', constructorName: 'x' } });
+    },
+  );
+
   it('records the call in the audit log', async () => {
     const product = await createProduct();
     const audit = await call<{ items: { type: string; detail: Record<string, unknown> }[] }>(
