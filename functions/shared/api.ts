@@ -69,8 +69,10 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers']): Record<stri
   return result;
 };
 
-const readBody = (event: APIGatewayProxyEvent): unknown => {
+/** The JSON body, or undefined without one; a body not declared as JSON is refused (415) unread. */
+const readBody = (event: APIGatewayProxyEvent, contentType: string | undefined): unknown => {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  if (!isJsonContentType(contentType)) throw new UnsupportedMediaTypeError('Send the request body as application/json');
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
@@ -101,13 +103,22 @@ const parseRequest = <B, Q, P>(options: ApiOptions<B, Q, P>): MiddlewareObj<Pars
   before: (request) => {
     const event = request.event;
     const headers = lowerCaseHeaders(event.headers);
+    const principal = principalOf(event);
+    // Before anything is read: a cookie-authenticated change must prove it came from the shop's own pages.
+    const rejection = csrfRejection({
+      method: event.httpMethod,
+      headers,
+      authenticated: principal !== undefined,
+      trustedOrigins: config.corsOrigins,
+    });
+    if (rejection) throw new CsrfRejectedError(rejection);
     const correlationHeader = headers['x-correlation-id'];
-    const rawBody = readBody(event);
+    const rawBody = readBody(event, headers['content-type']);
     event.parsed = {
       body: (options.body ? parse(options.body, rawBody, 'request body') : undefined) as B,
       query: (options.query ? parse(options.query, event.queryStringParameters ?? {}, 'query') : undefined) as Q,
       params: (options.params ? parse(options.params, event.pathParameters ?? {}, 'path') : undefined) as P,
-      principal: principalOf(event),
+      principal,
       headers,
       requestId: event.requestContext.requestId,
       correlationId:
@@ -158,28 +169,6 @@ const rateLimit = (): Middleware => ({
     event.rateLimit = await limiter.hit(`${route.rateLimit}#${ip}`, { limit: rule.limit, windowSeconds });
     if (!event.rateLimit.allowed) {
       throw new RateLimitedError('Too many requests, retry later', event.rateLimit.resetSeconds);
-    }
-  },
-});
-
-/**
- * Refuses, before anything is read or written, a cookie-authenticated state change that does not prove it
- * came from the shop's own pages (403 CSRF_REJECTED), and a body that is not declared as JSON (415).
- */
-const requestOrigin = (): Middleware => ({
-  before: (request) => {
-    const event = request.event;
-    const headers = lowerCaseHeaders(event.headers);
-    const rejection = csrfRejection({
-      method: event.httpMethod,
-      headers,
-      authenticated: principalOf(event) !== undefined,
-      trustedOrigins: config.corsOrigins,
-    });
-    if (rejection) throw new CsrfRejectedError(rejection);
-    const hasBody = event.body !== null && event.body !== undefined && event.body !== '';
-    if (hasBody && !isJsonContentType(headers['content-type'])) {
-      throw new UnsupportedMediaTypeError('Send the request body as application/json');
     }
   },
 });
@@ -254,7 +243,6 @@ export const api = <B = undefined, Q = undefined, P = undefined>(
     .use(httpErrors() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     // Counted before parsing: malformed requests count against the limit too.
     .use(rateLimit() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
-    .use(requestOrigin() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     .use(parseRequest(options))
     .handler(async (event) => {
       if (!event.parsed) throw new Error('request was not parsed');

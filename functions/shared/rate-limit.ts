@@ -31,21 +31,32 @@ const stateOf = (rule: RateLimit, count: number, resetSeconds: number): RateLimi
  */
 export const rateLimiter = (client = documentClient) => {
   const key = (name: string, start: number) => ({ pk: `RATE#${name}`, sk: `WINDOW#${start}` });
+
+  /** Adds one to the window's count (only while it is under the limit, when `underLimit`): the new count. */
+  const addOne = async (name: string, rule: RateLimit, start: number, underLimit: boolean) => {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName('platform'),
+        Key: key(name, start),
+        UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ...(underLimit && { ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit' }),
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':expires': Math.ceil(start / 1000) + rule.windowSeconds + 60,
+          ...(underLimit && { ':limit': rule.limit }),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.count ?? 1);
+  };
+
   return {
     /** Counts one request against `name` and says whether it is within the limit. */
     async hit(name: string, rule: RateLimit, now = new Date()): Promise<RateLimitState> {
       const { start, resetSeconds } = windowOf(rule, now);
-      const { Attributes } = await client.send(
-        new UpdateCommand({
-          TableName: tableName('platform'),
-          Key: key(name, start),
-          UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(start / 1000) + rule.windowSeconds + 60 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return stateOf(rule, Number(Attributes?.count ?? 1), resetSeconds);
+      return stateOf(rule, await addOne(name, rule, start, false), resetSeconds);
     },
 
     /**
@@ -55,22 +66,7 @@ export const rateLimiter = (client = documentClient) => {
     async take(name: string, rule: RateLimit, now = new Date()): Promise<RateLimitState> {
       const { start, resetSeconds } = windowOf(rule, now);
       try {
-        const { Attributes } = await client.send(
-          new UpdateCommand({
-            TableName: tableName('platform'),
-            Key: key(name, start),
-            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':limit': rule.limit,
-              ':expires': Math.ceil(start / 1000) + rule.windowSeconds + 60,
-            },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return stateOf(rule, Number(Attributes?.count ?? 1), resetSeconds);
+        return stateOf(rule, await addOne(name, rule, start, true), resetSeconds);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return stateOf(rule, rule.limit + 1, resetSeconds);
         throw error;
