@@ -2,6 +2,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { useSyncExternalStore } from 'react';
 import type { CartItem, CartView } from '../../../functions/carts/schemas';
 import type { Product } from '../../../functions/catalog/schemas';
+import { fromCents, toCents } from '../../../functions/shared/money';
 import { del, get, isApiError, post, put } from './client';
 import { addGuestLine, guestCartSnapshot, readGuestCart, setGuestQuantity, subscribeGuestCart } from './guest-cart';
 import { productQuery } from './products';
@@ -36,7 +37,6 @@ const useGuestCart = (enabled: boolean) => {
         },
       ];
     }
-    const priceCents = Math.round(product.price * 100);
     return [
       {
         productId: line.productId,
@@ -44,19 +44,19 @@ const useGuestCart = (enabled: boolean) => {
         name: product.name,
         price: product.price,
         quantity: line.quantity,
-        lineTotal: (priceCents * line.quantity) / 100,
+        lineTotal: fromCents(toCents(product.price) * line.quantity),
         available: true,
       },
     ];
   });
   const counted = items.filter((item) => item.available);
-  const subtotalCents = counted.reduce((sum, item) => sum + Math.round(item.lineTotal * 100), 0);
+  const subtotal = fromCents(counted.reduce((sum, item) => sum + toCents(item.lineTotal), 0));
   const view: CartView = {
     userId: '',
     items,
     itemCount: counted.reduce((sum, item) => sum + item.quantity, 0),
-    subtotal: subtotalCents / 100,
-    total: subtotalCents / 100,
+    subtotal,
+    total: subtotal,
     currency: (products.find((p) => p.data)?.data as Product | undefined)?.currency ?? 'USD',
   };
   return { view, loading };
