@@ -77,12 +77,7 @@ export interface OverviewDeps {
   now?: () => Date;
 }
 
-const zero = (): Record<Counter, number> => ({
-  ordersPlaced: 0,
-  ordersConfirmed: 0,
-  ordersFailed: 0,
-  ordersCancelled: 0,
-});
+const zero = () => Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<Counter, number>;
 
 const countersOf = (counts: Record<Counter, number>, revenueCents: number): Counters => ({
   ...counts,
