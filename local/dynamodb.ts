@@ -17,15 +17,19 @@ import { type TableSpec, tables } from '../lib/spec/tables';
 
 export class JavaMissingError extends Error {}
 
-/** DynamoDB Local is a Java program: find Java 17+ or explain how to get it. */
+/**
+ * DynamoDB Local is a Java program, started through a launcher run from source (local/java), which needs the
+ * jdk.compiler module: Debian's headless JRE and every JDK have it. Finds Java 17+ with it or explains how.
+ */
 export const checkJava = (): void => {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const result = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
   const hint =
-    "DynamoDB Local needs a Java 17+ runtime. On Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless (or any JDK 17+ on the PATH as 'java').";
+    "DynamoDB Local needs a Java 17+ runtime with the jdk.compiler module. On Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless (or any JDK 17+ on the PATH as 'java').";
   if (result.error || result.status !== 0) throw new JavaMissingError(`Java was not found. ${hint}`);
-  const version = /version "(\d+)(?:\.(\d+))?/.exec(result.stderr || result.stdout);
-  const major = version ? Number(version[1] === '1' ? version[2] : version[1]) : 0;
+  const major = Number(/^java\.base@(\d+)/m.exec(result.stdout)?.[1] ?? 0);
   if (major < 17) throw new JavaMissingError(`Java ${major || '(unknown version)'} found. ${hint}`);
+  if (!/^jdk\.compiler@/m.test(result.stdout))
+    throw new JavaMissingError(`This Java ${major} has no jdk.compiler module (a JRE without it). ${hint}`);
 };
 
 /** Physical table name in the sandbox; CDK lets CloudFormation name them in AWS. */
@@ -94,14 +98,18 @@ const dynamoLocalDir = (): string => {
  */
 export const DYNAMO_CORS_ALLOW_LIST = 'http://127.0.0.1';
 
+/** Binds DynamoDB Local to loopback and ends it with the sandbox (its standard input closing). */
+const LAUNCHER = path.resolve(import.meta.dirname, 'java', 'LoopbackDynamoDb.java');
+
 const spawnDynamo = (dbPath: string, port: number) => {
   const home = dynamoLocalDir();
   return spawn(
     'java',
     [
       `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      path.join(home, 'DynamoDBLocal.jar'),
+      '-cp',
+      [path.join(home, 'DynamoDBLocal.jar'), path.join(home, 'DynamoDBLocal_lib', '*')].join(path.delimiter),
+      LAUNCHER,
       '-dbPath',
       dbPath,
       '-port',
@@ -111,6 +119,7 @@ const spawnDynamo = (dbPath: string, port: number) => {
       '-cors',
       DYNAMO_CORS_ALLOW_LIST,
     ],
+    // stdin stays an open pipe for the child's whole life: its end tells the launcher the sandbox is gone.
     { cwd: home, stdio: 'pipe' },
   );
 };
