@@ -24,6 +24,14 @@ export const routes: Route[] = [
     bindings: { tables: { platform: 'read' } },
   },
   {
+    // This table as OpenAPI 3.1, with the handlers' zod schemas; /api/docs is its reference page (web/api/docs).
+    method: 'GET',
+    path: '/api/v1/openapi.json',
+    handler: 'platform/handlers/http/get-openapi',
+    auth: 'public',
+    bindings: {},
+  },
+  {
     method: 'GET',
     path: '/api/v1/products',
     handler: 'catalog/handlers/http/list-products',
