@@ -7,9 +7,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { readAdminEmail } from '../app-config';
 import type { Bindings } from '../spec/bindings';
-import { DEFAULT_SEARCH_INDEX, ENV } from '../spec/env';
-import { checkout } from '../spec/state-machines';
-import { type TableName, tables } from '../spec/tables';
+import { DEFAULT_SEARCH_INDEX } from '../spec/env';
+import { type BindingTargets, bindingEnvironment } from '../spec/environment';
+import type { TableName } from '../spec/tables';
 import type { MailSender } from '../stateful-stack';
 
 /** What a binding can point at. */
@@ -29,30 +29,38 @@ export interface BindingResources {
  * grant, together, so one can never be set without the other.
  */
 export const bind = (fn: lambda.Function, bindings: Bindings, resources: BindingResources): void => {
+  if (bindings.checkout && !resources.checkout) {
+    throw new Error(`${fn.node.path} binds "checkout" but no checkout state machine is defined`);
+  }
+  // The variables come from the spec (lib/spec/environment.ts), which the sandbox reads as well.
+  const targets: BindingTargets = {
+    tables: Object.fromEntries(
+      Object.entries(resources.tables).map(([name, table]) => [name, table.tableName]),
+    ) as Record<TableName, string>,
+    eventBusName: resources.bus.eventBusName,
+    checkoutStateMachineArn: resources.checkout?.stateMachineArn,
+    mailFrom: resources.mail.address,
+    adminEmail: bindings.mail ? readAdminEmail(fn.node.tryGetContext('adminEmail'), resources.mail.address) : '',
+    signingKeySecretArn: resources.signingKey.secretArn,
+    searchEndpoint: resources.search && `https://${resources.search.domainEndpoint}`,
+  };
+  for (const [name, value] of Object.entries(bindingEnvironment(bindings, targets))) fn.addEnvironment(name, value);
+
   for (const [name, access] of Object.entries(bindings.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
     const table = resources.tables[name];
-    fn.addEnvironment(tables[name].envVar, table.tableName);
     if (access === 'readwrite') table.grantReadWriteData(fn);
     else table.grantReadData(fn);
   }
 
-  if (bindings.events) {
-    fn.addEnvironment(ENV.eventBusName, resources.bus.eventBusName);
-    resources.bus.grantPutEventsTo(fn);
-  }
+  if (bindings.events) resources.bus.grantPutEventsTo(fn);
 
-  if (bindings.checkout) {
-    const machine = resources.checkout;
-    if (!machine) throw new Error(`${fn.node.path} binds "checkout" but no checkout state machine is defined`);
-    fn.addEnvironment(checkout.envVar, machine.stateMachineArn);
-    machine.grantStartExecution(fn);
+  if (bindings.checkout && resources.checkout) {
+    resources.checkout.grantStartExecution(fn);
     // DescribeExecution only (on this machine's executions), not grantRead's listing and history actions.
-    machine.grantExecution(fn, 'states:DescribeExecution');
+    resources.checkout.grantExecution(fn, 'states:DescribeExecution');
   }
 
   if (bindings.mail) {
-    fn.addEnvironment(ENV.mailFrom, resources.mail.address);
-    fn.addEnvironment(ENV.adminEmail, readAdminEmail(fn.node.tryGetContext('adminEmail'), resources.mail.address));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -62,14 +70,10 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
     );
   }
 
-  if (bindings.signingKey) {
-    fn.addEnvironment(ENV.signingKeySecretArn, resources.signingKey.secretArn);
-    resources.signingKey.grantRead(fn);
-  }
+  if (bindings.signingKey) resources.signingKey.grantRead(fn);
 
-  // Without a domain (enableOpenSearch off) the variable stays unset and search calls fail fast.
+  // Without a domain (enableOpenSearch off) there is no variable either, and search calls fail fast.
   if (bindings.search && resources.search) {
-    fn.addEnvironment(ENV.searchEndpoint, `https://${resources.search.domainEndpoint}`);
     if (bindings.search === 'readwrite') resources.search.grantReadWrite(fn);
     else {
       // Searching is a POST to _search, which grantRead (GET/HEAD) does not cover: that call alone.

@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
 import type { FunctionSpec } from '../spec/bindings';
+import { BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER } from '../spec/bundling';
+import { baseEnvironment } from '../spec/environment';
 
 /** The repository root: entries are `functions/<handler>.ts` below it, and esbuild runs from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,12 +15,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_MEMORY_MB = 512;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
-/**
- * ESM output keeps top-level await and tree-shaking; CommonJS dependencies bundled into it still call
- * `require` for Node built-ins, which ESM lacks, so the bundle defines one.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+export { ESM_REQUIRE_BANNER } from '../spec/bundling';
 
 export interface ServiceFunctionProps {
   spec: FunctionSpec;
@@ -55,13 +52,10 @@ export class ServiceFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       description: `${service}: ${spec.handler}`,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: service,
-      },
+      environment: baseEnvironment(service),
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
+        mainFields: BUNDLE_MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         // Domain errors are named after their classes and state machines Retry/Catch on those names.
