@@ -1,25 +1,31 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { cartsStore } from '../carts/store';
 import { dynamoCatalogStore } from '../catalog/store';
 import { config } from '../shared/config';
 import { publish } from '../shared/events';
-import { once } from '../shared/idempotency';
-import { IdempotencyKeyReusedError } from './errors';
-import type { KeyedPlacement, OrdersDeps, PlaceWithKeyDeps } from './service';
+import type { OrdersDeps } from './service';
 import { ordersStore } from './store';
 
 let sfn: SFNClient | undefined;
 
-/** Starts the checkout saga; the order id is the execution name, so a repeated start cannot run it twice. */
+/**
+ * Starts the checkout saga; the order id is the execution name, so a repeated start cannot run it twice: a
+ * start while it runs answers the running one, a start once it has ended is ExecutionAlreadyExists. Either
+ * way the order has its saga.
+ */
 const startCheckout: OrdersDeps['startCheckout'] = async (orderId, input) => {
   sfn ??= new SFNClient({});
-  await sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: config.checkoutStateMachineArn,
-      name: orderId,
-      input: JSON.stringify(input),
-    }),
-  );
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: config.checkoutStateMachineArn,
+        name: orderId,
+        input: JSON.stringify(input),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
 };
 
 /** The orders context's dependencies, created once per function instance; only placeDeps reads carts. */
@@ -39,19 +45,8 @@ export const deps: OrdersDeps = {
 
 const carts = cartsStore();
 
-/**
- * POST /orders: the buyer's cart, and the Idempotency-Key's records (a day; a duplicate racing the first call
- * waits for its order).
- */
-export const placeDeps: PlaceWithKeyDeps = {
+/** POST /orders: the buyer's cart (the order table itself keeps each Idempotency-Key's order). */
+export const placeDeps: OrdersDeps = {
   ...baseDeps,
   cartLines: async (userId) => (await carts.get(userId)).map(({ productId, quantity }) => ({ productId, quantity })),
-  placeOnce: once<KeyedPlacement>({
-    scope: 'orders.create',
-    expiresAfterSeconds: 24 * 60 * 60,
-    keyPath: '[userId, idempotencyKey]',
-    payloadPath: 'body',
-    reused: () => new IdempotencyKeyReusedError(),
-    inProgress: { waitMs: 7_500, pollMs: 100 },
-  }),
 };

@@ -66,11 +66,26 @@ const orderItem = z.object({
   failureReason: z.optional(z.string()),
   /** The payment that paid for it, once confirmed. */
   paymentId: z.optional(z.string()),
+  /** Placed with an Idempotency-Key: the hash of the request it was placed with (the id derives from the key). */
+  requestHash: z.optional(z.string()),
+  /**
+   * The event that the last saga transition owes the bus, written with the transition and removed once
+   * published: a step retried after its write (a timeout, a crash) publishes what is still owed.
+   */
+  pendingEvent: z.optional(z.string()),
   correlationId: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type OrderRecord = z.infer<typeof orderItem>;
+
+/** What a transition sets besides the status and history. */
+export interface TransitionExtra {
+  failureReason?: string;
+  paymentId?: string;
+  /** The detail-type owed to the bus once the transition is written (see `pendingEvent`). */
+  pendingEvent?: string;
+}
 
 export interface Page<T> {
   items: T[];
@@ -110,21 +125,28 @@ export const ordersStore = (client = documentClient) => {
   };
 
   return {
-    async create(order: OrderRecord): Promise<void> {
-      await client.send(
-        new PutCommand({
-          TableName: table(),
-          Item: {
-            ...orderKey(order.id),
-            ...order,
-            gsi1pk: `USER#${order.userId}`,
-            gsi1sk: `${order.createdAt}#${order.id}`,
-            gsi2pk: `STATUS#${order.status}`,
-            gsi2sk: `${order.createdAt}#${order.id}`,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    /** Writes a new order; false (and nothing written) when its id is taken. */
+    async create(order: OrderRecord): Promise<boolean> {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: {
+              ...orderKey(order.id),
+              ...order,
+              gsi1pk: `USER#${order.userId}`,
+              gsi1sk: `${order.createdAt}#${order.id}`,
+              gsi2pk: `STATUS#${order.status}`,
+              gsi2sk: `${order.createdAt}#${order.id}`,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async get(id: string): Promise<OrderRecord | undefined> {
@@ -142,7 +164,7 @@ export const ordersStore = (client = documentClient) => {
       id: string,
       from: OrderStatus[],
       entry: HistoryEntry,
-      extra: { failureReason?: string; paymentId?: string } = {},
+      extra: TransitionExtra = {},
     ): Promise<OrderRecord> {
       const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
       try {
@@ -152,7 +174,7 @@ export const ordersStore = (client = documentClient) => {
             Key: orderKey(id),
             UpdateExpression: `SET #status = :to, history = list_append(history, :entry), updatedAt = :at, gsi2pk = :statusKey${
               extra.failureReason ? ', failureReason = :reason' : ''
-            }${extra.paymentId ? ', paymentId = :payment' : ''}`,
+            }${extra.paymentId ? ', paymentId = :payment' : ''}${extra.pendingEvent ? ', pendingEvent = :pending' : ''}`,
             ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(', ')})`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -163,6 +185,7 @@ export const ordersStore = (client = documentClient) => {
               ...fromValues,
               ...(extra.failureReason && { ':reason': extra.failureReason }),
               ...(extra.paymentId && { ':payment': extra.paymentId }),
+              ...(extra.pendingEvent && { ':pending': extra.pendingEvent }),
             },
             ReturnValues: 'ALL_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -175,6 +198,23 @@ export const ordersStore = (client = documentClient) => {
           throw new InvalidTransitionError(id, entry.status, String(error.Item.status?.S ?? error.Item.status));
         }
         throw error;
+      }
+    },
+
+    /** The event is on the bus: forgets that it is owed (unless another one is owed by now). */
+    async clearPendingEvent(id: string, detailType: string): Promise<void> {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: orderKey(id),
+            UpdateExpression: 'REMOVE pendingEvent',
+            ConditionExpression: 'pendingEvent = :type',
+            ExpressionAttributeValues: { ':type': detailType },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     },
 

@@ -12,15 +12,17 @@ const page = (records: OrderRecord[], limit: number, cursor?: string): Page<Orde
 };
 
 /**
- * An in-memory OrdersStore with the DynamoDB store's conditions: an id is created once, and a status
- * change applies only from one of the expected statuses, appending its entry to the history.
+ * An in-memory OrdersStore with the DynamoDB store's conditions: an id is created once, a status change
+ * applies only from one of the expected statuses, appending its entry to the history, and an owed event is
+ * forgotten only if it is still the one owed.
  */
 export const memoryOrdersStore = (initial: OrderRecord[] = []) => {
   const records = new Map(initial.map((record) => [record.id, copy(record)]));
   const store: OrdersStore = {
     create: async (order) => {
-      if (records.has(order.id)) throw new Error(`ConditionalCheckFailed: order ${order.id} exists`);
+      if (records.has(order.id)) return false;
       records.set(order.id, copy(order));
+      return true;
     },
     get: async (id) => {
       const record = records.get(id);
@@ -35,7 +37,12 @@ export const memoryOrdersStore = (initial: OrderRecord[] = []) => {
       record.updatedAt = entry.at;
       if (extra.failureReason) record.failureReason = extra.failureReason;
       if (extra.paymentId) record.paymentId = extra.paymentId;
+      if (extra.pendingEvent) record.pendingEvent = extra.pendingEvent;
       return copy(record);
+    },
+    clearPendingEvent: async (id, detailType) => {
+      const record = records.get(id);
+      if (record?.pendingEvent === detailType) delete record.pendingEvent;
     },
     listByUser: async (userId, limit, cursor) =>
       page(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ProductRecord } from '../../../functions/catalog/store';
-import { CartEmptyError, InvalidTransitionError, OrderNotFoundError } from '../../../functions/orders/errors';
+import {
+  CartEmptyError,
+  IdempotencyKeyReusedError,
+  InvalidTransitionError,
+  OrderNotFoundError,
+} from '../../../functions/orders/errors';
 import type { CreateOrderBody, OrderStatus } from '../../../functions/orders/schemas';
 import {
   type CartLine,
@@ -10,9 +15,12 @@ import {
   deliverOrder,
   failOrder,
   getOrder,
+  keyedOrderId,
   listOrders,
   type OrdersDeps,
   placeOrder,
+  placeOrderWithKey,
+  requestHashOf,
   shipOrder,
 } from '../../../functions/orders/service';
 import type { OrderRecord } from '../../../functions/orders/store';
@@ -224,6 +232,82 @@ describe('placeOrder', () => {
   });
 });
 
+describe('placeOrderWithKey', () => {
+  const keyed = (deps: OrdersDeps, key: string, overrides: Partial<CreateOrderBody> = {}, correlationId = 'c') =>
+    placeOrderWithKey(deps, {
+      userId: ann.userId,
+      body: { ...body, ...overrides },
+      correlationId,
+      idempotencyKey: key,
+    });
+
+  it('places one order per user and key, forever: a retry answers it without placing another', async () => {
+    const { deps, store, published } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 2 }] } });
+    const first = await keyed(deps, 'key-1');
+    expect(first.id).toBe(keyedOrderId(ann.userId, 'key-1'));
+    await store.store.transition(first.id, ['PENDING'], { status: 'CONFIRMED', at: NOW.toISOString() });
+    const again = await keyed(deps, 'key-1', {}, 'another-correlation');
+    expect(again).toMatchObject({ id: first.id, status: 'CONFIRMED' });
+    expect(store.records.size).toBe(1);
+    expect(published.map((event) => event.detailType)).toEqual(['OrderPlaced']);
+  });
+
+  it('gives concurrent duplicates the one order, and another user or key another one', async () => {
+    const { deps, store } = setup({
+      carts: {
+        [ann.userId]: [{ productId: 'mouse', quantity: 1 }],
+        [bob.userId]: [{ productId: 'mouse', quantity: 1 }],
+      },
+    });
+    const replies = await Promise.all(Array.from({ length: 5 }, () => keyed(deps, 'key-1')));
+    expect(new Set(replies.map((order) => order.id))).toEqual(new Set([keyedOrderId(ann.userId, 'key-1')]));
+    const bobs = await placeOrderWithKey(deps, {
+      userId: bob.userId,
+      body,
+      correlationId: 'c',
+      idempotencyKey: 'key-1',
+    });
+    const other = await keyed(deps, 'key-2');
+    expect(new Set([replies[0]?.id, bobs.id, other.id]).size).toBe(3);
+    expect(store.records.size).toBe(3);
+  });
+
+  it('refuses the key with another request, and keeps the order as it was', async () => {
+    const { deps, store } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 1 }] } });
+    const first = await keyed(deps, 'key-1');
+    await expect(
+      keyed(deps, 'key-1', { paymentMethod: { type: 'card', token: 'tok_mastercard' } }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(store.records.get(first.id)?.paymentMethod.token).toBe('tok_visa');
+  });
+
+  it('takes the same request in another key order as the same request', () => {
+    const reordered = {
+      paymentMethod: { token: 'tok_visa', type: 'card' },
+      shippingAddress: Object.fromEntries(Object.entries(body.shippingAddress).reverse()),
+    } as CreateOrderBody;
+    expect(requestHashOf(reordered)).toBe(requestHashOf(body));
+  });
+
+  it('starts the saga of an order whose placing call died before starting it, and answers that order', async () => {
+    const id = keyedOrderId(ann.userId, 'key-1');
+    const orphan = order({ id, requestHash: requestHashOf(body) });
+    // The cart was emptied since: the stored order answers, not the cart.
+    const { deps, store, started } = setup({ orders: [orphan] });
+    const replayed = await keyed(deps, 'key-1');
+    expect(replayed).toMatchObject({ id, status: 'PENDING' });
+    expect(started).toEqual([{ orderId: id, input: expect.objectContaining({ orderId: id, totalCents: 5_100 }) }]);
+    expect(store.records.size).toBe(1);
+  });
+
+  it('leaves the saga of a settled order alone', async () => {
+    const id = keyedOrderId(ann.userId, 'key-1');
+    const { deps, started } = setup({ orders: [order({ id, status: 'FAILED', requestHash: requestHashOf(body) })] });
+    expect((await keyed(deps, 'key-1')).status).toBe('FAILED');
+    expect(started).toEqual([]);
+  });
+});
+
 describe('cancelOrder', () => {
   it.each(['PENDING', 'CONFIRMED'] as const)('cancels a %s order of its owner and announces it', async (status) => {
     const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status })] });
@@ -356,5 +440,84 @@ describe('the saga steps', () => {
     expect(await failOrder(deps, 'ord_2', 'PAYMENT_DECLINED')).toEqual({ orderId: 'ord_2', status: 'CANCELLED' });
     expect(store.records.get('ord_2')?.failureReason).toBeUndefined();
     expect(published.map((event) => [event.detailType, event.data.orderId])).toEqual([['OrderFailed', 'ord_1']]);
+  });
+});
+
+describe('the saga steps, retried after they succeeded', () => {
+  it('confirms when an earlier attempt, timed out, wrote the confirmation after this one read the order', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1' })] });
+    const read = deps.orders.get;
+    let late = true;
+    deps.orders = {
+      ...deps.orders,
+      get: async (id) => {
+        const seen = await read(id);
+        if (late) {
+          late = false;
+          // The timed-out attempt's write lands between this attempt's read and its write.
+          await store.store.transition(
+            id,
+            ['PENDING'],
+            { status: 'CONFIRMED', at: NOW.toISOString() },
+            { paymentId: 'pay_1', pendingEvent: 'OrderConfirmed' },
+          );
+        }
+        return seen;
+      },
+    };
+    expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CONFIRMED' });
+    expect(store.records.get('ord_1')?.history.map((entry) => entry.status)).toEqual(['PENDING', 'CONFIRMED']);
+    // The earlier attempt died before publishing: this one publishes what is owed, once.
+    expect(published.map((event) => event.detailType)).toEqual(['OrderConfirmed']);
+    expect(store.records.get('ord_1')?.pendingEvent).toBeUndefined();
+  });
+
+  it('publishes an OrderConfirmed still owed, once, and nothing when it was published', async () => {
+    const { deps, store, published } = setup({
+      orders: [
+        order({ id: 'ord_1', status: 'CONFIRMED', pendingEvent: 'OrderConfirmed' }),
+        order({ id: 'ord_2', status: 'CONFIRMED' }),
+      ],
+    });
+    await confirmOrder(deps, 'ord_1', 'pay_1');
+    await confirmOrder(deps, 'ord_1', 'pay_1');
+    await confirmOrder(deps, 'ord_2', 'pay_2');
+    expect(published.map((event) => [event.detailType, event.data.orderId])).toEqual([['OrderConfirmed', 'ord_1']]);
+    expect(store.records.get('ord_1')?.pendingEvent).toBeUndefined();
+  });
+
+  it('succeeds for an order confirmed and cancelled since: the cancellation refunds and restocks, not the saga', async () => {
+    const confirmedThenCancelled = order({ id: 'ord_1', status: 'CANCELLED' });
+    confirmedThenCancelled.history = [
+      { status: 'PENDING', at: NOW.toISOString() },
+      { status: 'CONFIRMED', at: NOW.toISOString() },
+      { status: 'CANCELLED', at: NOW.toISOString(), by: ann.userId },
+    ];
+    const { deps } = setup({ orders: [confirmedThenCancelled] });
+    expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CANCELLED' });
+  });
+
+  it('keeps the debt when the bus is down, without failing the step, and pays it on the next attempt', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1' })] });
+    const publish = deps.publish;
+    deps.publish = async () => {
+      throw new Error('bus down');
+    };
+    expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CONFIRMED' });
+    expect(store.records.get('ord_1')?.pendingEvent).toBe('OrderConfirmed');
+    deps.publish = publish;
+    await confirmOrder(deps, 'ord_1', 'pay_1');
+    expect(published.map((event) => event.detailType)).toEqual(['OrderConfirmed']);
+    expect(store.records.get('ord_1')?.pendingEvent).toBeUndefined();
+  });
+
+  it('fails once: a retry publishes an OrderFailed still owed and changes nothing else', async () => {
+    const { deps, store, published } = setup({
+      orders: [order({ id: 'ord_1', status: 'FAILED', failureReason: 'OUT_OF_STOCK', pendingEvent: 'OrderFailed' })],
+    });
+    expect(await failOrder(deps, 'ord_1', 'OUT_OF_STOCK')).toEqual({ orderId: 'ord_1', status: 'FAILED' });
+    expect(await failOrder(deps, 'ord_1', 'OUT_OF_STOCK')).toEqual({ orderId: 'ord_1', status: 'FAILED' });
+    expect(published.map((event) => [event.detailType, event.data.reason])).toEqual([['OrderFailed', 'OUT_OF_STOCK']]);
+    expect(store.records.get('ord_1')?.history).toHaveLength(1);
   });
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidTransitionError, OrderNotFoundError } from '../../../functions/orders/errors';
@@ -43,10 +42,10 @@ const at = (minute: number) => `2026-03-01T00:${String(minute).padStart(2, '0')}
 
 describe('the orders store', () => {
   it('creates an order once and reads it back without its keys', async () => {
-    const record = order();
-    await store.create(record);
+    const record = order({ requestHash: 'hash-of-the-request' });
+    expect(await store.create(record)).toBe(true);
     expect(await store.get(record.id)).toEqual(record);
-    await expect(store.create({ ...record, totalCents: 1 })).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    expect(await store.create({ ...record, totalCents: 1 })).toBe(false);
     expect((await store.get(record.id))?.totalCents).toBe(5_100);
     expect(await store.get(`ord_${randomUUID()}`)).toBeUndefined();
   });
@@ -68,6 +67,23 @@ describe('the orders store', () => {
       { status: 'SHIPPED', at: at(2), by: 'usr_admin' },
     ]);
     expect(await store.get(record.id)).toEqual(shipped);
+  });
+
+  it('records the event a transition owes with it, and forgets it only once it is the one published', async () => {
+    const record = order();
+    await store.create(record);
+    const confirmed = await store.transition(
+      record.id,
+      ['PENDING'],
+      { status: 'CONFIRMED', at: at(1) },
+      { pendingEvent: 'OrderConfirmed' },
+    );
+    expect(confirmed.pendingEvent).toBe('OrderConfirmed');
+    await store.clearPendingEvent(record.id, 'OrderFailed');
+    expect((await store.get(record.id))?.pendingEvent).toBe('OrderConfirmed');
+    await store.clearPendingEvent(record.id, 'OrderConfirmed');
+    await store.clearPendingEvent(record.id, 'OrderConfirmed');
+    expect(await store.get(record.id)).toEqual({ ...confirmed, pendingEvent: undefined });
   });
 
   it('refuses a stale status, naming the current one, and leaves the order as it was', async () => {

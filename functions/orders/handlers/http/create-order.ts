@@ -11,7 +11,7 @@ const createOrder = async (request: ApiRequest<CreateOrderBody>) => {
     correlationId: request.correlationId,
     idempotencyKey: request.headers['idempotency-key'],
   };
-  const order = await placeOrderWithKey(placeDeps, input, request.lambdaContext);
+  const order = await placeOrderWithKey(placeDeps, input);
   return { statusCode: 202, body: order, headers: { Location: `/api/v1/orders/${order.id}` } };
 };
 
