@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { AwsRequest, AwsResponse, AwsService } from './aws-service';
+import { JsonLines } from './journal';
 
 /** A captured message, in the shape LocalStack's `GET /_aws/ses` returns. */
 export interface CapturedMail {
@@ -36,19 +38,39 @@ export interface SesOptions {
   region: string;
   /** Sender identities that count as verified, as in an SES account; others are rejected like AWS does. */
   verifiedIdentities: string[];
+  /** Where the mailbox is kept (a folder under DATA_DIR), so it survives a restart; unset, in memory only. */
+  dir?: string;
+  /** The newest messages kept; older ones are dropped (default 1000). */
+  maxMessages?: number;
 }
+
+export const DEFAULT_MAX_MESSAGES = 1000;
 
 /**
  * SES v1 (`SendEmail` over the query protocol, as `@aws-sdk/client-ses` sends it): messages are
- * captured in memory, newest last, and never leave the machine.
+ * captured, newest last, and never leave the machine. With a `dir`, a message is on disk before SendEmail
+ * answers, so the sandbox's restart (or death) loses no mail it accepted; only the newest `maxMessages` are
+ * kept, in memory and on disk.
  */
 export class LocalSes implements AwsService {
   readonly signingName = 'ses';
-  private readonly messages: CapturedMail[] = [];
+  private messages: CapturedMail[] = [];
   private readonly verified: Set<string>;
+  private readonly journal: JsonLines<CapturedMail> | undefined;
+  private readonly max: number;
+  /** Records in the journal: it is compacted once it holds twice what is kept. */
+  private written = 0;
 
   constructor(private readonly options: SesOptions) {
     this.verified = new Set(options.verifiedIdentities.map(addressOf));
+    this.max = Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
+    if (options.dir) {
+      this.journal = new JsonLines<CapturedMail>(path.join(options.dir, 'mail.jsonl'));
+      const kept = this.journal.read();
+      this.written = kept.length;
+      this.messages = kept.slice(-this.max);
+      if (this.written > this.messages.length) this.compact();
+    }
   }
 
   async handle(request: AwsRequest): Promise<AwsResponse> {
@@ -90,7 +112,7 @@ export class LocalSes implements AwsService {
       );
     }
     const id = `${randomUUID()}-000000`;
-    this.messages.push({
+    this.keep({
       Id: id,
       Region: this.options.region,
       Timestamp: new Date().toISOString(),
@@ -125,9 +147,25 @@ export class LocalSes implements AwsService {
 
   /** Deletes one message by id, or all; returns how many went. */
   clear(id?: string | null): number {
-    if (!id) return this.messages.splice(0).length;
-    const index = this.messages.findIndex((m) => m.Id === id);
-    return index < 0 ? 0 : this.messages.splice(index, 1).length;
+    const before = this.messages.length;
+    this.messages = id ? this.messages.filter((m) => m.Id !== id) : [];
+    const gone = before - this.messages.length;
+    if (gone > 0) this.compact();
+    return gone;
+  }
+
+  private keep(message: CapturedMail): void {
+    this.journal?.append(message);
+    this.written++;
+    this.messages.push(message);
+    if (this.messages.length > this.max) this.messages.splice(0, this.messages.length - this.max);
+    if (this.written >= 2 * this.max) this.compact();
+  }
+
+  private compact(): void {
+    if (!this.journal) return;
+    this.journal.rewrite(this.messages);
+    this.written = this.messages.length;
   }
 
   async healthy(): Promise<boolean> {

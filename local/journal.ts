@@ -1,0 +1,86 @@
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The sandbox's own state (executions, event deliveries, dead letters, mail) kept under DATA_DIR, one JSON
+ * record a line. Appends are synchronous: once a call that wrote returns, its record survives the process
+ * being killed (it is in the kernel's hands), so nothing acknowledged to a client is lost with the sandbox.
+ * Not fsync'ed: a crash of the machine itself may lose the last records, as it may DynamoDB Local's.
+ */
+export class JsonLines<T> {
+  constructor(readonly file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+  }
+
+  /**
+   * The records in the file, in order. A line the process was killed while writing (the file's tail after
+   * its last newline) is cut off first, so that the next append starts a line of its own.
+   */
+  read(): T[] {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const end = text.lastIndexOf('\n') + 1;
+    if (end < text.length) truncateSync(this.file, Buffer.byteLength(text.slice(0, end)));
+    const records: T[] = [];
+    for (const line of text.slice(0, end).split('\n')) {
+      if (line === '') continue;
+      try {
+        records.push(JSON.parse(line) as T);
+      } catch {
+        // A line mangled otherwise than cut short: skipped, the rest still counts.
+      }
+    }
+    return records;
+  }
+
+  append(...records: T[]): void {
+    if (records.length === 0) return;
+    appendFileSync(this.file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  }
+
+  /** Replaces the whole file at once: written beside it, then renamed over it. */
+  rewrite(records: T[]): void {
+    const aside = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(aside, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    renameSync(aside, this.file);
+  }
+
+  /** Size on disk in bytes (0 when absent). */
+  size(): number {
+    try {
+      return statSync(this.file).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  remove(): void {
+    rmSync(this.file, { force: true });
+  }
+}
+
+/** The `.jsonl` files of a folder (created if absent), leftovers of an interrupted rewrite removed. */
+export const journalFiles = (dir: string): string[] => {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
+    else if (name.endsWith('.jsonl')) files.push(path.join(dir, name));
+  }
+  return files;
+};
