@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { apiDocsFile } from '../lib/spec/api-docs';
 import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../lib/spec/web-headers';
 import type { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
@@ -20,6 +21,8 @@ export interface ServerParts {
   eventBridge: EventBridgeService;
   /** Executions started and state transitions (the Standard workflow's billing unit). */
   workflowStats: () => unknown;
+  /** Per function: invocations, cold starts, errors, timeouts, throttles, instances now. */
+  lambdaStats: () => unknown;
   health: () => Promise<{ healthy: boolean; body: unknown }>;
   webDir: string;
   log: (line: string) => void;
@@ -218,6 +221,7 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
           calls: calls.snapshot(),
           events: parts.eventBridge.stats(),
           workflows: parts.workflowStats(),
+          lambda: parts.lambdaStats(),
         });
       }
       if (method === 'DELETE') {
@@ -235,6 +239,9 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
       res.end(mailPage(parts.ses.list()));
       return;
     }
+    // The API reference page is a file of the web build, not a route of the API (CloudFront does the same).
+    const docsFile = apiDocsFile(url.pathname);
+    if (docsFile && (method === 'GET' || method === 'HEAD') && staticFile(docsFile, res, method === 'HEAD')) return;
     if (url.pathname.startsWith('/api/')) {
       const started = Date.now();
       const reply = await parts.apiGateway.handle({

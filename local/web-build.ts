@@ -3,8 +3,16 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-/** What the web app's build reads: its own sources and the API's shared schemas and types. */
-const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/src', 'web/public', 'functions', 'package-lock.json'];
+/** What the web app's build reads: its own sources (the API reference page's too) and the API's shared schemas and types. */
+const INPUTS = [
+  'web/index.html',
+  'web/api',
+  'web/vite.config.ts',
+  'web/src',
+  'web/public',
+  'functions',
+  'package-lock.json',
+];
 const STAMP = '.build-stamp';
 
 const filesUnder = (file: string): string[] => {

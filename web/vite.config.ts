@@ -4,7 +4,10 @@ import { defineConfig } from 'vite';
 
 const root = import.meta.dirname;
 
-/** The storefront and admin dashboard: one app, built to static files in web/dist. */
+/**
+ * The storefront and admin dashboard: one app, built to static files in web/dist; beside it, the API reference page
+ * (web/api/docs, served at /api/docs), an entry of its own that shares no code with the shop.
+ */
 export default defineConfig({
   root,
   base: '/',
@@ -17,6 +20,9 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      input: { index: path.join(root, 'index.html'), docs: path.join(root, 'api', 'docs', 'index.html') },
+    },
   },
   server: {
     // `npx vite --config web/vite.config.ts` serves the app with hot reload against a running sandbox.

@@ -19,6 +19,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { type Stage, stackPrefix } from '../app-config';
+import { API_DOCS_FILE, API_DOCS_PATH } from '../spec/api-docs';
 import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../spec/web-headers';
 import { PROJECT_ROOT } from './service-function';
 
@@ -28,6 +29,8 @@ export const VITE_CONFIG = 'web/vite.config.ts';
 export const HASHED_DIR = 'assets';
 /** The distribution sends these paths to the API stage; every other path is the web app. */
 export const API_PATH_PATTERN = '/api/*';
+/** The API reference page, a file of the web app under the API's prefix: matched before API_PATH_PATTERN. */
+export const API_DOCS_PATH_PATTERN = `${API_DOCS_PATH}*`;
 
 /**
  * Viewer request on the web app: a path whose last segment has no extension is a client-side route, answered
@@ -38,6 +41,14 @@ export const SPA_FALLBACK_FUNCTION = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) request.uri = '/index.html';
+  return request;
+}`;
+
+/** Viewer request on the API reference page: its paths name the page's file in the bucket (lib/spec/api-docs.ts). */
+export const API_DOCS_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri === '${API_DOCS_PATH}' || uri === '${API_DOCS_PATH}/') request.uri = '${API_DOCS_FILE}';
   return request;
 }`;
 
@@ -123,21 +134,31 @@ export class Storefront extends Construct {
       { originPath: `/${props.apiStageName}`, protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY },
     );
 
+    // LIST: a missing file is a 404, not S3's 403.
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
+      originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Shop ${props.stage} storefront`,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        // LIST: a missing file is a 404, not S3's 403.
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
-          originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
-        }),
+        origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: staticFiles,
         responseHeadersPolicy: this.responseHeaders,
         functionAssociations: viewerRequest('SpaFallback', SPA_FALLBACK_FUNCTION, 'Client-side routes get index.html'),
       },
+      // In this order: CloudFront takes the first pattern that matches.
       additionalBehaviors: {
+        [API_DOCS_PATH_PATTERN]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: staticFiles,
+          responseHeadersPolicy: this.responseHeaders,
+          functionAssociations: viewerRequest('ApiDocsPage', API_DOCS_FUNCTION, 'The API reference page'),
+        },
         [API_PATH_PATTERN]: {
           origin: apiOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -6,12 +6,15 @@ import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/service-function';
 import {
+  API_DOCS_FUNCTION,
+  API_DOCS_PATH_PATTERN,
   API_PATH_PATTERN,
   FORWARD_HOST_FUNCTION,
   HASHED_DIR,
   responseHeadersFrom,
   SPA_FALLBACK_FUNCTION,
 } from '../../lib/constructs/storefront';
+import { API_DOCS_FILE, apiDocsFile } from '../../lib/spec/api-docs';
 import { routes } from '../../lib/spec/routes';
 import {
   contentSecurityPolicy,
@@ -171,6 +174,30 @@ describe('storefront distribution', () => {
     expect(handler(viewerRequest('/api/v1/orders', { 'x-forwarded-host': 'evil.example' })).headers).toEqual({});
   });
 
+  it('serves the API reference page at /api/docs from the bucket, matched before /api/*', () => {
+    const config = distributionOf(dev);
+    const patterns = config.CacheBehaviors.map((b: Json) => b.PathPattern);
+    expect(patterns.indexOf(API_DOCS_PATH_PATTERN)).toBeGreaterThanOrEqual(0);
+    expect(patterns.indexOf(API_DOCS_PATH_PATTERN)).toBeLessThan(patterns.indexOf(API_PATH_PATTERN));
+    const docs = config.CacheBehaviors.find((b: Json) => b.PathPattern === API_DOCS_PATH_PATTERN);
+    const site = config.DefaultCacheBehavior;
+    // The web app's origin, cache policy and security headers (the page works under the same CSP).
+    expect(docs.TargetOriginId).toBe(site.TargetOriginId);
+    expect(docs.CachePolicyId).toEqual(site.CachePolicyId);
+    expect(docs.ResponseHeadersPolicyId).toEqual(site.ResponseHeadersPolicyId);
+    expect(docs.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(docs.AllowedMethods ?? ['GET', 'HEAD']).toEqual(['GET', 'HEAD']);
+
+    const [association] = docs.FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    expect(functionOf(dev, association).Properties.FunctionCode).toBe(API_DOCS_FUNCTION);
+    const handler = handlerOf(API_DOCS_FUNCTION);
+    for (const uri of ['/api/docs', '/api/docs/', '/api/docs/index.html', '/api/docs/other', '/api/docsy']) {
+      expect(handler(viewerRequest(uri)).uri, uri).toBe(apiDocsFile(uri) ?? uri);
+    }
+    expect(handler(viewerRequest('/api/docs')).uri).toBe(API_DOCS_FILE);
+  });
+
   it('answers a client-side route (no file extension) with index.html, and leaves files alone', () => {
     const [association] = distributionOf(dev).DefaultCacheBehavior.FunctionAssociations;
     expect(association.EventType).toBe('viewer-request');
@@ -202,10 +229,10 @@ describe('storefront distribution', () => {
     });
   });
 
-  it('sends the web security headers on both behaviours: strict CSP, HSTS, DENY, nosniff, referrer, permissions', () => {
+  it('sends the web security headers on every behaviour: strict CSP, HSTS, DENY, nosniff, referrer, permissions', () => {
     const [policyId, policy] = only(dev, 'AWS::CloudFront::ResponseHeadersPolicy');
     const config = distributionOf(dev);
-    for (const behaviour of [config.DefaultCacheBehavior, apiBehaviourOf(dev)]) {
+    for (const behaviour of config.CacheBehaviors.concat(config.DefaultCacheBehavior)) {
       expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
     }
     const { SecurityHeadersConfig: security, CustomHeadersConfig: custom } =

@@ -12,11 +12,16 @@ type Json = Record<string, unknown>;
 export const SESSION_COOKIE_NAME = 'session';
 
 /** The body of every failure, from a handler (functions/shared/http.ts) or API Gateway itself (gateway responses). */
-export const ErrorResponse = z.object({
-  error: z.object({
-    code: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)),
-    message: z.string(),
-    details: z.array(z.unknown()),
+export const ErrorResponse = z.looseObject({
+  error: z.looseObject({
+    code: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/), z.meta({ examples: ['VALIDATION_ERROR'] })),
+    message: z.string().check(z.meta({ examples: ['Invalid request body'] })),
+    details: z.array(z.unknown()).check(
+      z.meta({
+        description: 'For VALIDATION_ERROR, one `{"path", "message"}` per bad field; otherwise usually empty',
+        examples: [[{ path: 'quantity', message: 'Too big: expected number to be <=99' }]],
+      }),
+    ),
   }),
 });
 
@@ -237,7 +242,6 @@ export const openApiDocument = (routes: Route[], operations: Record<string, Oper
   return {
     openapi: '3.1.1',
     info: { title: 'Shop API', version: '1', description: INTRODUCTION },
-    servers: [{ url: '/', description: 'The origin serving this description' }],
     tags: Object.entries(TAGS)
       .filter(([name]) => contexts.has(name))
       .map(([name, description]) => ({ name, description })),

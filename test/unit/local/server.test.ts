@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CallCounter, createServer, isLoopback, type ServerParts } from '../../../local/server';
 
 /** Sends one request into the server's handler as if it came from `remote`, and reads the answer. */
@@ -63,6 +66,30 @@ describe('the sandbox server exposed beyond loopback (HOST)', () => {
       expect((await ask(server, remote, '/_aws/stats')).status).toBe(404);
       expect((await ask(server, remote, '/mail')).status).toBe(404);
       expect((await ask(server, remote, '/health')).status).toBe(200);
+    }
+  });
+});
+
+describe('the sandbox server and the API reference page', () => {
+  const webDir = mkdtempSync(path.join(tmpdir(), 'shop-web-'));
+  mkdirSync(path.join(webDir, 'api', 'docs'), { recursive: true });
+  writeFileSync(path.join(webDir, 'index.html'), '<title>Shop</title>');
+  writeFileSync(path.join(webDir, 'api', 'docs', 'index.html'), '<title>Shop API reference</title>');
+  const apiGateway = { handle: async () => ({ status: 200, headers: [], body: '{"from":"the API"}' }) };
+  const server = createServer({ ...parts, webDir, apiGateway } as unknown as ServerParts, new CallCounter());
+  afterAll(() => rmSync(webDir, { recursive: true, force: true }));
+
+  it('serves the built page at /api/docs, with or without the slash, instead of asking the API', async () => {
+    for (const url of ['/api/docs', '/api/docs/', '/api/docs/index.html']) {
+      const page = await ask(server, '127.0.0.1', url);
+      expect(page.status, url).toBe(200);
+      expect(page.body, url).toContain('Shop API reference');
+    }
+  });
+
+  it('leaves every other /api/ path to the API', async () => {
+    for (const url of ['/api/v1/openapi.json', '/api/docsy', '/api/docs/other']) {
+      expect((await ask(server, '127.0.0.1', url)).body, url).toContain('the API');
     }
   });
 });
