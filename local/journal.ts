@@ -84,3 +84,57 @@ export const journalFiles = (dir: string): string[] => {
   }
   return files;
 };
+
+/**
+ * A list of the newest records (mail, dead letters), kept in memory and, with a file, on disk: appended as
+ * they come, at most `max` of them kept (older ones dropped), the file compacted once it holds twice that.
+ */
+export class RetainedList<T> {
+  private items: T[] = [];
+  private readonly journal: JsonLines<T> | undefined;
+  /** Records in the file. */
+  private written = 0;
+
+  constructor(
+    private readonly max: number,
+    file?: string,
+  ) {
+    if (!file) return;
+    this.journal = new JsonLines<T>(file);
+    const stored = this.journal.read();
+    this.written = stored.length;
+    this.items = stored.slice(-max);
+    if (this.written > this.items.length) this.compact();
+  }
+
+  all(): T[] {
+    return [...this.items];
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    this.journal?.append(item);
+    this.written++;
+    this.items.push(item);
+    if (this.items.length > this.max) this.items.splice(0, this.items.length - this.max);
+    if (this.written >= 2 * this.max) this.compact();
+  }
+
+  /** Keeps the records `keep` accepts (all gone without one); returns how many went. */
+  remove(keep: (item: T) => boolean = () => false): number {
+    const before = this.items.length;
+    this.items = this.items.filter(keep);
+    const gone = before - this.items.length;
+    if (gone > 0) this.compact();
+    return gone;
+  }
+
+  private compact(): void {
+    if (!this.journal) return;
+    this.journal.rewrite(this.items);
+    this.written = this.items.length;
+  }
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { AwsRequest, AwsResponse, AwsService } from './aws-service';
-import { JsonLines } from './journal';
+import { RetainedList } from './journal';
 
 /** A captured message, in the shape LocalStack's `GET /_aws/ses` returns. */
 export interface CapturedMail {
@@ -54,23 +54,15 @@ export const DEFAULT_MAX_MESSAGES = 1000;
  */
 export class LocalSes implements AwsService {
   readonly signingName = 'ses';
-  private messages: CapturedMail[] = [];
+  private readonly messages: RetainedList<CapturedMail>;
   private readonly verified: Set<string>;
-  private readonly journal: JsonLines<CapturedMail> | undefined;
-  private readonly max: number;
-  /** Records in the journal: it is compacted once it holds twice what is kept. */
-  private written = 0;
 
   constructor(private readonly options: SesOptions) {
     this.verified = new Set(options.verifiedIdentities.map(addressOf));
-    this.max = Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
-    if (options.dir) {
-      this.journal = new JsonLines<CapturedMail>(path.join(options.dir, 'mail.jsonl'));
-      const kept = this.journal.read();
-      this.written = kept.length;
-      this.messages = kept.slice(-this.max);
-      if (this.written > this.messages.length) this.compact();
-    }
+    this.messages = new RetainedList(
+      Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES),
+      options.dir && path.join(options.dir, 'mail.jsonl'),
+    );
   }
 
   async handle(request: AwsRequest): Promise<AwsResponse> {
@@ -112,7 +104,7 @@ export class LocalSes implements AwsService {
       );
     }
     const id = `${randomUUID()}-000000`;
-    this.keep({
+    this.messages.push({
       Id: id,
       Region: this.options.region,
       Timestamp: new Date().toISOString(),
@@ -134,38 +126,22 @@ export class LocalSes implements AwsService {
   /** LocalStack's filters: `id` (message id) and `email` (here: the sender or any recipient). */
   list(filter: { id?: string | null; email?: string | null } = {}): CapturedMail[] {
     const email = filter.email ? addressOf(filter.email) : undefined;
-    return this.messages.filter(
-      (m) =>
-        (!filter.id || m.Id === filter.id) &&
-        (!email ||
-          addressOf(m.Source) === email ||
-          [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])]
-            .map(addressOf)
-            .includes(email)),
-    );
+    return this.messages
+      .all()
+      .filter(
+        (m) =>
+          (!filter.id || m.Id === filter.id) &&
+          (!email ||
+            addressOf(m.Source) === email ||
+            [...m.Destination.ToAddresses, ...(m.Destination.CcAddresses ?? []), ...(m.Destination.BccAddresses ?? [])]
+              .map(addressOf)
+              .includes(email)),
+      );
   }
 
   /** Deletes one message by id, or all; returns how many went. */
   clear(id?: string | null): number {
-    const before = this.messages.length;
-    this.messages = id ? this.messages.filter((m) => m.Id !== id) : [];
-    const gone = before - this.messages.length;
-    if (gone > 0) this.compact();
-    return gone;
-  }
-
-  private keep(message: CapturedMail): void {
-    this.journal?.append(message);
-    this.written++;
-    this.messages.push(message);
-    if (this.messages.length > this.max) this.messages.splice(0, this.messages.length - this.max);
-    if (this.written >= 2 * this.max) this.compact();
-  }
-
-  private compact(): void {
-    if (!this.journal) return;
-    this.journal.rewrite(this.messages);
-    this.written = this.messages.length;
+    return this.messages.remove(id ? (m) => m.Id !== id : undefined);
   }
 
   async healthy(): Promise<boolean> {
