@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { apiDocsFile } from '../lib/spec/api-docs';
 import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../lib/spec/web-headers';
 import type { LocalApiGateway } from './apigateway';
@@ -264,7 +265,7 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
     return errorJson(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}`);
   };
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof RangeError) return errorJson(res, 413, 'PAYLOAD_TOO_LARGE', 'Request too large');
       console.error('sandbox error:', error);
@@ -272,4 +273,30 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
       else res.end();
     });
   });
+  server.on('clientError', answerUnparsable);
+  return server;
+};
+
+/**
+ * Node answers a request it cannot parse (a request line and headers over its 16 KB limit, a malformed
+ * request) with a bare status line; answer in the API's error shape instead, as every other refusal is.
+ */
+const answerUnparsable = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    error: {
+      code: tooLarge ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST',
+      message: tooLarge ? 'The request line and headers may not exceed 16 KB' : 'The request is not valid HTTP',
+      details: [],
+    },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 };

@@ -93,3 +93,31 @@ describe('the sandbox server and the API reference page', () => {
     }
   });
 });
+
+describe('requests Node cannot parse', () => {
+  it('are answered in the API error shape: 431 for headers over the limit, 400 for malformed HTTP', async () => {
+    const server = createServer(parts, new CallCounter());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+        let answer = '';
+        socket.on('data', (chunk) => {
+          answer += chunk.toString();
+        });
+        socket.on('close', () => resolve(answer));
+      });
+    try {
+      const tooLong = await raw(`GET /api/v1/products?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(tooLong).toMatch(/^HTTP\/1\.1 431 /);
+      expect(tooLong).toContain('Content-Type: application/json');
+      expect(JSON.parse(tooLong.slice(tooLong.indexOf('\r\n\r\n') + 4)).error.code).toBe('HEADERS_TOO_LARGE');
+      const malformed = await raw('NOT HTTP AT ALL\r\n\r\n');
+      expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(malformed.slice(malformed.indexOf('\r\n\r\n') + 4)).error.code).toBe('BAD_REQUEST');
+    } finally {
+      server.close();
+    }
+  });
+});
