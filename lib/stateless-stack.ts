@@ -13,6 +13,7 @@ import { BoundedContext } from './constructs/bounded-context';
 import { contextOf, pascalCase } from './constructs/naming';
 import { ServiceFunction } from './constructs/service-function';
 import { ShopApi } from './constructs/shop-api';
+import { SuspiciousActivityAlarm } from './constructs/suspicious-activity-alarm';
 import { Workflow } from './constructs/workflow';
 import type { FunctionSpec } from './spec/bindings';
 import { demoUsers } from './spec/demo-users';
@@ -21,6 +22,7 @@ import { eventRules as defaultEventRules, type EventRule } from './spec/event-ru
 import { authorizer as defaultAuthorizer, routes as defaultRoutes, type Route } from './spec/routes';
 import { sampleProducts } from './spec/sample-data';
 import { indexDefinition, MAPPING_PROPERTY } from './spec/search-index';
+import { SUSPICIOUS_ACTIVITY } from './spec/security-alerts';
 import { checkout, stateMachines as defaultStateMachines, type StateMachineSpec } from './spec/state-machines';
 import type { StatefulResources } from './stateful-stack';
 
@@ -151,7 +153,17 @@ export class StatelessStack extends NestedStack {
       if (corsOrigins.length > 0) fn.addEnvironment(ENV.corsOrigins, corsOrigins.join(','));
     }
 
-    for (const rule of rules) contextFor(rule.target.handler).addEventRule(rule, props.data.bus);
+    for (const rule of rules) {
+      const context = contextFor(rule.target.handler);
+      const { fn } = context.addEventRule(rule, props.data.bus);
+      if (rule.target.handler === SUSPICIOUS_ACTIVITY.recorder) {
+        new SuspiciousActivityAlarm(context, 'SuspiciousActivity', {
+          recorder: fn,
+          namespace: stackPrefix(props.stage),
+          topic: this.alarms,
+        });
+      }
+    }
 
     // The sample catalog and the demo accounts exist in dev only; prod starts empty (admins via create-admin).
     const sampleVersion = digest([sampleProducts, demoUsers]);

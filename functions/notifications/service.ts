@@ -11,6 +11,7 @@ import { orderDelivered } from './templates/order-delivered';
 import { orderFailed } from './templates/order-failed';
 import { orderShipped } from './templates/order-shipped';
 import { paymentRefunded } from './templates/payment-refunded';
+import { suspiciousActivity } from './templates/suspicious-activity';
 import { welcome } from './templates/welcome';
 
 export interface Outgoing {
@@ -44,6 +45,7 @@ const composers: Composers = {
   OrderShipped: (deps, d) => toCustomer(deps, d.userId, (who) => orderShipped({ ...who, ...d })),
   OrderDelivered: (deps, d) => toCustomer(deps, d.userId, (who) => orderDelivered({ ...who, ...d })),
   InventoryLow: async (deps, d) => ({ to: deps.adminEmail, email: inventoryLow(d) }),
+  SuspiciousActivityDetected: async (deps, d) => ({ to: deps.adminEmail, email: suspiciousActivity(d) }),
 };
 
 /** The email an event calls for, to whom. */

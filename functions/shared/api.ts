@@ -17,7 +17,9 @@ import {
 } from './errors';
 import { errorBody, type HttpResponse, toProxyResult } from './http';
 import { logger } from './logger';
+import { isOwnershipRefusal } from './ownership';
 import { type RateLimitState, rateLimiter } from './rate-limit';
+import { securityAlerts } from './security-alerts';
 import { parse } from './validation';
 
 export type Role = 'customer' | 'admin';
@@ -61,6 +63,7 @@ type Middleware = MiddlewareObj<AnyEvent, APIGatewayProxyResult>;
 
 const limiter = rateLimiter();
 const audit = auditLog();
+const alerts = securityAlerts();
 
 const lowerCaseHeaders = (headers: APIGatewayProxyEvent['headers']): Record<string, string> => {
   const result: Record<string, string> = {};
@@ -173,26 +176,55 @@ const rateLimit = (): Middleware => ({
   },
 });
 
-/** Every call of an admin route, whatever its outcome, goes to the audit log. */
-const adminAudit = (): Middleware => {
-  const record = async (request: { event: AnyEvent; response: APIGatewayProxyResult | null | undefined }) => {
-    const event = request.event;
-    if (routeOf(event.httpMethod, event.resource)?.auth !== 'admin') return;
+type Finished = {
+  event: AnyEvent;
+  response: APIGatewayProxyResult | null | undefined;
+  error?: unknown;
+};
+
+/**
+ * What the audit log keeps of a request, whatever its outcome: every call of an admin route; a refusal of
+ * someone else's resource (tallied per IP and minute, and counted towards the refusals alert); and every 5xx.
+ * A failed audit write is logged and never changes the response.
+ */
+const auditTrail = (): Middleware => {
+  const record = async (request: Finished) => {
+    const { event, error } = request;
+    const route = routeOf(event.httpMethod, event.resource);
     const status = request.response?.statusCode ?? 500;
     const actor = event.requestContext.authorizer?.userId;
-    try {
-      await audit.record({
-        type: 'admin.operation',
-        ...(typeof actor === 'string' && { actor }),
-        ip: event.requestContext.identity.sourceIp,
-        userAgent: event.requestContext.identity.userAgent ?? '',
-        outcome: status < 400 ? 'success' : 'failure',
-        detail: { method: event.httpMethod, route: event.resource, path: event.path, status },
-        requestId: event.requestContext.requestId,
-        ...(event.parsed && { correlationId: event.parsed.correlationId }),
-      });
-    } catch (error) {
-      logger.error('audit record failed', { error });
+    const who = {
+      ...(typeof actor === 'string' && { actor }),
+      ip: event.requestContext.identity.sourceIp,
+      userAgent: event.requestContext.identity.userAgent ?? '',
+      requestId: event.requestContext.requestId,
+      ...(event.parsed && { correlationId: event.parsed.correlationId }),
+    };
+    const call = { method: event.httpMethod, route: event.resource, path: event.path, status };
+    const writes: Promise<unknown>[] = [];
+    if (route?.auth === 'admin') {
+      writes.push(
+        audit.record({ type: 'admin.operation', ...who, outcome: status < 400 ? 'success' : 'failure', detail: call }),
+      );
+    }
+    if (isOwnershipRefusal(error)) {
+      writes.push(
+        audit.tally({ type: 'access.refused', ...who, detail: call }).then(({ count }) =>
+          alerts.counted('refusals', count, {
+            ip: who.ip,
+            userAgent: who.userAgent,
+            ...(who.actor && { userId: who.actor }),
+            correlationId: who.correlationId ?? who.requestId,
+          }),
+        ),
+      );
+    }
+    if (status >= 500) {
+      const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+      writes.push(audit.record({ type: 'api.server_error', ...who, outcome: 'failure', detail: { ...call, code } }));
+    }
+    for (const result of await Promise.allSettled(writes)) {
+      if (result.status === 'rejected') logger.error('audit record failed', { error: result.reason });
     }
   };
   return { after: record, onError: record };
@@ -230,7 +262,7 @@ const responseHeaders = (): Middleware => {
 
 /**
  * Wraps a thin handler: request parsing and zod validation, the principal from the authorizer,
- * per-IP rate limits, the audit of admin calls, error mapping, security, trace and cache headers,
+ * per-IP rate limits, the audit of admin calls, refusals and server errors, error mapping, security, trace and cache headers,
  * CORS, and structured logs.
  */
 export const api = <B = undefined, Q = undefined, P = undefined>(
@@ -239,7 +271,7 @@ export const api = <B = undefined, Q = undefined, P = undefined>(
 ) =>
   middy<ParsedEvent<B, Q, P>, APIGatewayProxyResult, Error, Context>()
     .use(responseHeaders() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
-    .use(adminAudit() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
+    .use(auditTrail() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     .use(httpErrors() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)
     // Counted before parsing: malformed requests count against the limit too.
     .use(rateLimit() as MiddlewareObj<ParsedEvent<B, Q, P>, APIGatewayProxyResult>)

@@ -1,4 +1,4 @@
-import { DEFAULT_SEARCH_INDEX, ENV } from '../../lib/spec/env';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SEARCH_INDEX, ENV } from '../../lib/spec/env';
 import { checkout } from '../../lib/spec/state-machines';
 import { type TableName, tables } from '../../lib/spec/tables';
 
@@ -21,7 +21,7 @@ export const config = {
   get mailFrom() {
     return required(ENV.mailFrom);
   },
-  /** Where operational alerts (InventoryLow) are mailed. */
+  /** Where operational alerts (InventoryLow, SuspiciousActivityDetected) are mailed. */
   get adminEmail() {
     return required(ENV.adminEmail);
   },
@@ -64,5 +64,9 @@ export const config = {
   },
   get serviceName() {
     return process.env[ENV.serviceName] ?? 'shop';
+  },
+  /** Where the platform's metrics go (CDK sets one per stage: `Shop-dev`, `Shop-prod`). */
+  get metricsNamespace() {
+    return process.env[ENV.metricsNamespace] ?? DEFAULT_METRICS_NAMESPACE;
   },
 };

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SUSPICIOUS_ACTIVITY_KINDS } from '../../lib/spec/security-alerts';
 import { ValidationError } from './errors';
 import { parse } from './validation';
 
@@ -122,6 +123,34 @@ export const eventCatalog = {
     context: 'inventory',
     description: "A SKU's available stock fell to the threshold or below.",
     detail: detail({ sku: Id, available: z.int(), threshold: z.int() }),
+  },
+  SuspiciousActivityDetected: {
+    context: 'security',
+    description:
+      'An attack pattern, once per episode: failed sign-ins that locked an account, many rejected tokens or refusals from one IP, or an admin signing in from an IP not seen before for them.',
+    detail: detail({
+      kind: z.enum(SUSPICIOUS_ACTIVITY_KINDS),
+      /** The client IP of the request that crossed the threshold (or signed in). */
+      ip: z.string().check(z.minLength(1), z.maxLength(64)),
+      userAgent: z.optional(z.string().check(z.maxLength(512))),
+      /** The account concerned: the one signed in (admin_new_ip), or the one whose sign-ins failed when it exists. */
+      userId: z.optional(Id),
+      email: z.optional(z.string().check(z.maxLength(254))),
+      /** Events counted in the window when the threshold was reached. */
+      count: z.int().check(z.minimum(1)),
+      /** The window's length in seconds; 0 for a single event (admin_new_ip). */
+      windowSeconds: z.int().check(z.minimum(0)),
+      detectedAt: IsoTime,
+    }).check(
+      z.refine((d) => d.kind !== 'login_failures' || d.email !== undefined, {
+        message: 'login_failures names the email',
+        path: ['email'],
+      }),
+      z.refine((d) => d.kind !== 'admin_new_ip' || d.userId !== undefined, {
+        message: 'admin_new_ip names the admin',
+        path: ['userId'],
+      }),
+    ),
   },
 } as const;
 

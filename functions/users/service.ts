@@ -7,6 +7,7 @@ import { RateLimitedError, ValidationError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import { logger } from '../shared/logger';
 import type { RateLimiter } from '../shared/rate-limit';
+import type { SecurityAlerts } from '../shared/security-alerts';
 import { InvalidCredentialsError, InvalidTokenError, UserNotFoundError, WrongPasswordError } from './errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import type { ChangePasswordBody, LoginBody, RegisterBody, Role, UpdateProfileBody, User } from './schemas';
@@ -17,6 +18,7 @@ export interface UsersDeps {
   users: UsersStore;
   audit: AuditLog;
   limiter: RateLimiter;
+  alerts: SecurityAlerts;
   publish: (...events: DomainEvent[]) => Promise<void>;
   now?: () => Date;
 }
@@ -47,6 +49,12 @@ const auditEntry = (
   ip: call.ip,
   userAgent: call.userAgent,
   requestId: call.requestId,
+  correlationId: call.correlationId,
+});
+
+const suspectOf = (call: CallContext) => ({
+  ip: call.ip,
+  userAgent: call.userAgent,
   correlationId: call.correlationId,
 });
 
@@ -125,8 +133,11 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
         }),
       ),
     );
+  let accountFailures: number | undefined;
   if (config.rateLimitsEnabled) {
     const states = await Promise.all(counters.map(({ name, rule }) => deps.limiter.take(name, rule, now)));
+    const account = states[0];
+    if (account?.allowed) accountFailures = account.limit - account.remaining;
     const blocked = states.filter((state) => !state.allowed);
     if (blocked.length > 0) {
       await giveBack(counters.filter((_, i) => states[i]?.allowed));
@@ -158,11 +169,23 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
         detail: { email: body.email, reason: record ? 'wrong_password' : 'unknown_email' },
       }),
     );
+    // The failure that locks the account (its slot is the window's last) starts an episode.
+    if (accountFailures !== undefined) {
+      await deps.alerts.counted(
+        'login_failures',
+        accountFailures,
+        { ...suspectOf(call), email: body.email, ...(record && { userId: record.id }) },
+        now,
+      );
+    }
     throw new InvalidCredentialsError();
   }
   if (config.rateLimitsEnabled) await giveBack(counters);
   const { token, claims } = await issueToken(record);
   await deps.audit.record(auditEntry(call, { type: 'auth.login', outcome: 'success', actor: record.id }));
+  if (record.role === 'admin') {
+    await deps.alerts.adminSignedIn({ ...suspectOf(call), userId: record.id, email: record.email }, now);
+  }
   return { user: toUser(record), token, claims };
 };
 
@@ -261,22 +284,34 @@ export interface Authorization {
   context: { userId: string; role: Role; tokenId: string; tokenExpiresAt: number };
 }
 
-const auditRejection = async (
-  deps: Pick<UsersDeps, 'audit'>,
+/**
+ * Counts a refused request into its audit tally (one record per type, IP and minute: a spray of bad tokens is
+ * one record with a count, one write per request) and towards the IP's alert. Never throws: a failed audit
+ * write must not change the authorizer's answer.
+ */
+const tallyRefusal = async (
+  deps: Pick<UsersDeps, 'audit' | 'alerts'>,
   request: AuthorizeRequest,
+  type: 'auth.token_missing' | 'auth.token_rejected' | 'access.refused',
   reason: string,
   actor?: string,
 ) => {
   try {
-    await deps.audit.record({
-      type: 'auth.token_rejected',
+    const { count } = await deps.audit.tally({
+      type,
       ...(actor && { actor }),
       ip: request.ip,
       userAgent: request.userAgent,
-      outcome: 'failure',
       detail: { reason, method: request.method, route: request.resource },
       requestId: request.requestId,
     });
+    const suspect = {
+      ip: request.ip,
+      userAgent: request.userAgent,
+      ...(actor && { userId: actor }),
+      correlationId: request.requestId,
+    };
+    await deps.alerts.counted(type === 'access.refused' ? 'refusals' : 'rejected_tokens', count, suspect);
   } catch (error) {
     logger.error('audit record failed', { error });
   }
@@ -285,23 +320,27 @@ const auditRejection = async (
 /**
  * Verifies the session token and the route's level from the route table (a route the table does not know is
  * admin-only); handlers check ownership. No token or an invalid one throws InvalidTokenError (a 401); a customer
- * on an admin route is not allowed (a 403). Rejections are audited; a failed audit write never changes the answer.
+ * on an admin route is not allowed (a 403). Every refusal is tallied in the audit log (at most one write per
+ * request); a failed audit write never changes the answer.
  */
 export const authorize = async (
-  deps: Pick<UsersDeps, 'users' | 'audit'>,
+  deps: Pick<UsersDeps, 'users' | 'audit' | 'alerts'>,
   request: AuthorizeRequest,
 ): Promise<Authorization> => {
-  if (!request.token) throw new InvalidTokenError('NO_TOKEN');
+  if (!request.token) {
+    await tallyRefusal(deps, request, 'auth.token_missing', 'NO_TOKEN');
+    throw new InvalidTokenError('NO_TOKEN');
+  }
   let session: SessionClaims;
   try {
     session = await verifySession(request.token, deps.users);
   } catch (error) {
-    if (error instanceof InvalidTokenError) await auditRejection(deps, request, error.reason);
+    if (error instanceof InvalidTokenError) await tallyRefusal(deps, request, 'auth.token_rejected', error.reason);
     throw error;
   }
   const level = routeOf(request.method, request.resource)?.auth ?? 'admin';
   const allowed = level !== 'admin' || session.role === 'admin';
-  if (!allowed) await auditRejection(deps, request, 'ROLE_NOT_ALLOWED', session.userId);
+  if (!allowed) await tallyRefusal(deps, request, 'access.refused', 'ROLE_NOT_ALLOWED', session.userId);
   return {
     userId: session.userId,
     allowed,

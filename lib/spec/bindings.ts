@@ -16,6 +16,11 @@ export interface Bindings {
   signingKey?: boolean;
   /** The product search domain (SEARCH_ENDPOINT), signed HTTP reads or reads and writes. */
   search?: 'read' | 'readwrite';
+  /**
+   * The audit trail: PutItem, UpdateItem and DeleteItem on the platform table (PLATFORM_TABLE), and PutEvents of
+   * SuspiciousActivityDetected alone on the platform bus (EVENT_BUS_NAME). Every route has it (lib/spec/routes.ts).
+   */
+  audit?: boolean;
 }
 
 export interface FunctionSpec {

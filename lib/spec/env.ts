@@ -16,8 +16,12 @@ export const ENV = {
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
   corsOrigins: 'CORS_ORIGINS',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   region: 'AWS_REGION',
 } as const;
+
+/** The CloudWatch namespace of the platform's own metrics unless POWERTOOLS_METRICS_NAMESPACE says otherwise. */
+export const DEFAULT_METRICS_NAMESPACE = 'Shop';
 
 /** The product index's name (an alias of its current concrete index) unless SEARCH_INDEX says otherwise. */
 export const DEFAULT_SEARCH_INDEX = 'products';

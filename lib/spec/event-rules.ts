@@ -1,5 +1,6 @@
 import type { FunctionSpec } from './bindings';
 import { notifiedEvents } from './notified-events';
+import { SUSPICIOUS_ACTIVITY } from './security-alerts';
 
 /** Where every domain event comes from: `source` is `shop.<context>`. */
 export const EVENT_SOURCE_PREFIX = 'shop.';
@@ -43,6 +44,19 @@ export const eventRules: EventRule[] = [
       'Keeps every domain event in the platform table for 90 days (who did what, when, under which correlation id)',
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }] },
     target: { handler: 'platform/handlers/events/record-event', bindings: { tables: { platform: 'readwrite' } } },
+  },
+  {
+    name: 'AuditSuspiciousActivity',
+    description:
+      'Keeps each SuspiciousActivityDetected in the audit log and counts it in the CloudWatch metric the alarm watches',
+    pattern: {
+      source: [`${EVENT_SOURCE_PREFIX}${SUSPICIOUS_ACTIVITY.context}`],
+      'detail-type': [SUSPICIOUS_ACTIVITY.detailType],
+    },
+    target: {
+      handler: SUSPICIOUS_ACTIVITY.recorder,
+      bindings: { tables: { platform: 'readwrite' } },
+    },
   },
   {
     name: 'ClearCartOnOrderConfirmed',
@@ -101,7 +115,8 @@ export const eventRules: EventRule[] = [
   },
   {
     name: 'EmailNotifications',
-    description: 'Emails customers about their account and orders, and the admin about low stock (SES)',
+    description:
+      'Emails customers about their account and orders, and the admin about low stock and suspicious activity (SES)',
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }], 'detail-type': [...notifiedEvents] },
     target: {
       handler: 'notifications/handlers/events/send-notification',

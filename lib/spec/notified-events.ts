@@ -8,6 +8,7 @@ export const notifiedEvents = [
   'OrderShipped',
   'OrderDelivered',
   'InventoryLow',
+  'SuspiciousActivityDetected',
 ] as const;
 export type NotifiedEvent = (typeof notifiedEvents)[number];
 

@@ -14,8 +14,15 @@ export interface Route extends FunctionSpec {
 
 export const API_BASE = '/api/v1';
 
+/**
+ * Every route's api() wrapper writes the audit trail (refusals, server errors) and may raise
+ * SuspiciousActivityDetected, so every route's function is bound to `audit`, whatever else it declares.
+ */
+const withAuditTrail = (table: Route[]): Route[] =>
+  table.map((route) => ({ ...route, bindings: { ...route.bindings, audit: true } }));
+
 /** The route table: CDK builds the REST API from it and the sandbox routes requests with it. */
-export const routes: Route[] = [
+export const routes: Route[] = withAuditTrail([
   {
     method: 'GET',
     path: '/health',
@@ -329,13 +336,13 @@ export const routes: Route[] = [
     auth: 'customer',
     bindings: { tables: { payments: 'read' } },
   },
-];
+]);
 
 /** The Lambda authorizer in front of every route whose level is not public. */
 export const authorizer: FunctionSpec = {
   handler: 'users/handlers/http/authorizer',
-  // Reads the user's token version and revocations; audits rejected tokens.
-  bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true },
+  // Reads the user's token version and revocations; tallies refusals and raises SuspiciousActivityDetected.
+  bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true, audit: true },
 };
 
 /** The route a REST-proxy event was routed by (API Gateway puts the resource path and method in it). */

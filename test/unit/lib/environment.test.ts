@@ -48,6 +48,13 @@ describe('bindingEnvironment', () => {
     expect(() => bindingEnvironment({ checkout: true }, bare)).toThrow(/checkout/);
   });
 
+  it('gives the audit trail the platform table and the bus', () => {
+    expect(bindingEnvironment({ audit: true }, targets)).toEqual({
+      PLATFORM_TABLE: targets.tables.platform,
+      EVENT_BUS_NAME: targets.eventBusName,
+    });
+  });
+
   it('never hands a function a variable of a table it is not bound to (every function of the tables)', () => {
     const specs = [
       authorizer,
@@ -58,7 +65,8 @@ describe('bindingEnvironment', () => {
     for (const spec of specs) {
       const env = bindingEnvironment(spec.bindings, targets);
       const tableVars = Object.keys(env).filter((name) => name.endsWith('_TABLE'));
-      expect(tableVars.length, spec.handler).toBe(Object.keys(spec.bindings.tables ?? {}).length);
+      const bound = new Set([...Object.keys(spec.bindings.tables ?? {}), ...(spec.bindings.audit ? ['platform'] : [])]);
+      expect(tableVars.length, spec.handler).toBe(bound.size);
     }
   });
 });

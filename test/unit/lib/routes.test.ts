@@ -32,4 +32,11 @@ describe('the route table', () => {
     }
     expect(authorizer.bindings.tables).toMatchObject({ users: 'read', platform: 'readwrite' });
   });
+
+  it('binds every route and the authorizer to the audit trail (refusals, server errors, the suspicious-activity alert)', () => {
+    for (const route of routes) expect(route.bindings.audit, `${route.method} ${route.path}`).toBe(true);
+    expect(authorizer.bindings.audit).toBe(true);
+    // Added to what each route declares, never in place of it.
+    expect(routeOf('GET', '/api/v1/orders/{id}')?.bindings.tables).toEqual({ orders: 'read' });
+  });
 });

@@ -43,6 +43,17 @@ const published: UncheckedEvent[] = [
   ['payments', 'PaymentRefunded', { paymentId: 'pay_1', ...ref, amountCents: 259998, currency: 'USD' }],
   ['catalog', 'ProductChanged', { productId: 'prod-laptop-001', change: 'updated' }],
   ['inventory', 'InventoryLow', { sku: 'LAPTOP-001', available: 3, threshold: 5 }],
+  [
+    'security',
+    'SuspiciousActivityDetected',
+    {
+      kind: 'rejected_tokens',
+      ip: '203.0.113.9',
+      count: 30,
+      windowSeconds: 60,
+      detectedAt: '2026-01-01T00:00:00.000Z',
+    },
+  ],
 ].map(([context, detailType, data]) => ({
   context: context as string,
   detailType: detailType as string,
@@ -143,5 +154,60 @@ describe('parseEvent', () => {
     );
     expect(() => parseEvent('OrderCancelled', { detail: cancelled.detail })).toThrow(ValidationError);
     expect(() => parseEvent('OrderCancelled', null)).toThrow(ValidationError);
+  });
+});
+
+describe('SuspiciousActivityDetected', () => {
+  const detected = (data: Record<string, unknown>): UncheckedEvent => ({
+    context: 'security',
+    detailType: 'SuspiciousActivityDetected',
+    version: 1,
+    correlationId: 'corr-1',
+    data: { ip: '203.0.113.9', count: 1, windowSeconds: 0, detectedAt: '2026-01-01T00:00:00.000Z', ...data },
+  });
+
+  it.each([
+    ['login_failures', { kind: 'login_failures', email: 'ann@example.com', count: 5, windowSeconds: 900 }],
+    [
+      'login_failures of an account that exists',
+      { kind: 'login_failures', email: 'a@b.co', userId: 'usr_1', count: 5 },
+    ],
+    ['rejected_tokens', { kind: 'rejected_tokens', count: 30, windowSeconds: 60, userAgent: 'curl/8' }],
+    ['refusals', { kind: 'refusals', count: 10, windowSeconds: 60, userId: 'usr_1' }],
+    ['admin_new_ip', { kind: 'admin_new_ip', userId: 'usr_1', email: 'ops@example.com' }],
+  ])('accepts %s', (_, data) => {
+    expect(eventDetail(detected(data))).toMatchObject(data);
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'port_scan' }, /kind/],
+    ['login_failures without the email', { kind: 'login_failures', count: 5 }, /email: login_failures names the email/],
+    ['admin_new_ip without the admin', { kind: 'admin_new_ip' }, /userId: admin_new_ip names the admin/],
+    ['no IP', { kind: 'refusals', ip: undefined }, /ip/],
+    ['a count of 0', { kind: 'refusals', count: 0 }, /count/],
+    ['a detectedAt that is no instant', { kind: 'refusals', detectedAt: 'yesterday' }, /detectedAt/],
+  ])('refuses %s', (_, data, message) => {
+    expect(() => eventDetail(detected(data))).toThrow(message);
+  });
+
+  it('comes from shop.security only', () => {
+    expect(() => eventDetail({ ...detected({ kind: 'refusals' }), context: 'users' })).toThrow(
+      'SuspiciousActivityDetected comes from security, not users',
+    );
+    const delivered = {
+      version: '0',
+      id: 'e-1',
+      'detail-type': 'SuspiciousActivityDetected',
+      source: 'shop.security',
+      account: '000000000000',
+      time: '2026-01-01T00:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: eventDetail(detected({ kind: 'refusals', count: 10, windowSeconds: 60 })),
+    };
+    expect(parseEvent('SuspiciousActivityDetected', delivered).detail.kind).toBe('refusals');
+    expect(() => parseEvent('SuspiciousActivityDetected', { ...delivered, source: 'shop.users' })).toThrow(
+      ValidationError,
+    );
   });
 });

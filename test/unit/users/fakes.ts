@@ -1,5 +1,6 @@
-import type { AuditInput, AuditLog, AuditRecord } from '../../../functions/shared/audit';
+import type { AuditInput, AuditLog, AuditRecord, TallyInput } from '../../../functions/shared/audit';
 import type { RateLimiter, RateLimitState } from '../../../functions/shared/rate-limit';
+import type { SecurityAlerts, Suspect } from '../../../functions/shared/security-alerts';
 import { EmailTakenError, UserNotFoundError } from '../../../functions/users/errors';
 import type { UserRecord, UsersStore } from '../../../functions/users/store';
 import type { RateLimit } from '../../../lib/spec/rate-limits';
@@ -53,14 +54,37 @@ export const memoryUsersStore = (initial: UserRecord[] = []) => {
   return { store, users, revoked };
 };
 
-/** An audit log that keeps its records in a list, newest last. */
+/** An audit log that keeps its records in a list, newest last; a tally is one record whose detail counts. */
 export const memoryAuditLog = () => {
   const records: AuditRecord[] = [];
+  const tallies = new Map<string, AuditRecord>();
   const log: AuditLog = {
     record: async (input: AuditInput, now = new Date()) => {
       const record = { id: String(records.length + 1), time: now.toISOString(), ...input };
       records.push(record);
       return record;
+    },
+    recordOnce: async (id: string, input: AuditInput, now = new Date()) => {
+      if (records.some((record) => record.id === id)) return false;
+      records.push({ id, time: now.toISOString(), ...input });
+      return true;
+    },
+    tally: async (input: TallyInput, now = new Date()) => {
+      const key = `${input.type}#${input.ip}#${Math.floor(now.getTime() / 60_000)}`;
+      const existing = tallies.get(key);
+      const count = Number(existing?.detail?.count ?? 0) + 1;
+      const record = existing ?? {
+        id: `tally-${tallies.size + 1}`,
+        time: now.toISOString(),
+        outcome: 'failure',
+        ...input,
+      };
+      record.detail = { ...record.detail, count };
+      if (!existing) {
+        tallies.set(key, record);
+        records.push(record);
+      }
+      return { id: record.id, count };
     },
     list: async (filter) => ({
       items: records
@@ -108,4 +132,21 @@ export const memoryRateLimiter = (counts = new Map<string, number>()) => {
     },
   };
   return { limiter, counts };
+};
+
+/** Security alerts that only note what they were told: the counts seen and the admin sign-ins. */
+export const recordingAlerts = () => {
+  const counted: { kind: string; count: number; suspect: Suspect }[] = [];
+  const adminSignIns: Suspect[] = [];
+  const alerts: SecurityAlerts = {
+    counted: async (kind, count, suspect) => {
+      counted.push({ kind, count, suspect });
+      return false;
+    },
+    adminSignedIn: async (suspect) => {
+      adminSignIns.push(suspect);
+      return false;
+    },
+  };
+  return { alerts, counted, adminSignIns };
 };

@@ -30,7 +30,7 @@ import type { UserRecord } from '../../../functions/users/store';
 import { loginFailureLimits } from '../../../lib/spec/rate-limits';
 import { LocalSecretsManager } from '../../../local/secrets-manager';
 import { serveOverHttp } from '../support/serve-aws-service';
-import { memoryAuditLog, memoryRateLimiter, memoryUsersStore } from './fakes';
+import { memoryAuditLog, memoryRateLimiter, memoryUsersStore, recordingAlerts } from './fakes';
 
 // bcrypt runs at the production cost (the service takes no cost parameter, ~0.3 s a hash here), so the
 // tests share one hash of PASSWORD and each makes at most three bcrypt calls.
@@ -83,17 +83,19 @@ const setup = ({ users = [ann()], counts = new Map<string, number>() } = {}) => 
   const store = memoryUsersStore(users);
   const audit = memoryAuditLog();
   const limiter = memoryRateLimiter(counts);
+  const alerts = recordingAlerts();
   const published: DomainEvent[] = [];
   const deps: UsersDeps = {
     users: store.store,
     audit: audit.log,
     limiter: limiter.limiter,
+    alerts: alerts.alerts,
     publish: async (...events) => {
       published.push(...events);
     },
     now: () => NOW,
   };
-  return { deps, store, audit: audit.records, counts: limiter.counts, published };
+  return { deps, store, audit: audit.records, counts: limiter.counts, published, alerts };
 };
 
 const accountKey = (email: string) => `login-failure#account#${email}`;
@@ -199,12 +201,28 @@ describe('login', { timeout: BCRYPT_TIMEOUT }, () => {
 
   it('locks the account after its limit of failures: then even the right password is refused with 429', async () => {
     const limit = loginFailureLimits.perAccount.limit;
-    const { deps, audit, counts } = setup({ counts: new Map([[accountKey('ann@example.com'), limit - 1]]) });
+    const { deps, audit, counts, alerts } = setup({
+      counts: new Map([[accountKey('ann@example.com'), limit - 1]]),
+    });
     // The last failure the window tolerates is still answered as a wrong password...
     await expect(login(deps, { email: 'ann@example.com', password: 'wrong one' }, call)).rejects.toBeInstanceOf(
       InvalidCredentialsError,
     );
     expect(counts.get(accountKey('ann@example.com'))).toBe(limit);
+    // ...and is the one that reports the account's failures to the detector, with the count it reached.
+    expect(alerts.counted).toEqual([
+      {
+        kind: 'login_failures',
+        count: limit,
+        suspect: {
+          ip: call.ip,
+          userAgent: 'vitest',
+          correlationId: 'corr-1',
+          email: 'ann@example.com',
+          userId: 'usr_ann',
+        },
+      },
+    ]);
     // ...and after it, the right password no longer signs in.
     const error = await login(deps, { email: 'ann@example.com', password: PASSWORD }, call).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
@@ -229,6 +247,28 @@ describe('login', { timeout: BCRYPT_TIMEOUT }, () => {
     // The per-IP slots the refused attempts took were given back.
     const perIp = [...counts].filter(([key]) => key.startsWith('login-failure#ip#'));
     expect(perIp.map(([, count]) => count)).toEqual(Array(limit).fill(1));
+  });
+
+  it('reports each counted failure to the detector (it alerts at the threshold), and throttled attempts not at all', async () => {
+    const limit = loginFailureLimits.perAccount.limit;
+    const { deps, alerts } = setup();
+    for (let i = 0; i < limit + 2; i++) {
+      await login(deps, { email: 'ann@example.com', password: `wrong-${i}` }, call).catch(() => undefined);
+    }
+    expect(alerts.counted.map((c) => [c.kind, c.count])).toEqual(
+      Array.from({ length: limit }, (_, i) => ['login_failures', i + 1]),
+    );
+  });
+
+  it("tells the detector of an admin's sign-in (it alerts on an IP new for them), not a customer's", async () => {
+    const { deps, alerts } = setup({
+      users: [ann(), ann({ id: 'usr_boss', email: 'boss@example.com', role: 'admin' })],
+    });
+    await login(deps, { email: 'ann@example.com', password: PASSWORD }, call);
+    await login(deps, { email: 'boss@example.com', password: PASSWORD }, call);
+    expect(alerts.adminSignIns).toEqual([
+      { ip: call.ip, userAgent: 'vitest', correlationId: 'corr-1', userId: 'usr_boss', email: 'boss@example.com' },
+    ]);
   });
 
   it('lets the right password in under the limit and gives its attempt back, keeping the earlier failures', async () => {
@@ -419,7 +459,7 @@ describe('token claims', () => {
     const { store, reads } = counted();
     const audit = memoryAuditLog();
     const error = await authorize(
-      { users: store, audit: audit.log },
+      { users: store, audit: audit.log, alerts: recordingAlerts().alerts },
       {
         token: await forge({ sub: `usr_${'a'.repeat(2996)}` }),
         method: 'GET',
@@ -437,5 +477,58 @@ describe('token claims', () => {
         detail: expect.objectContaining({ reason: 'ERR_CLAIMS_MALFORMED' }),
       }),
     ]);
+  });
+});
+
+describe("the authorizer's audit of refusals", () => {
+  const request = (token: string | undefined, resource = '/api/v1/users/profile') => ({
+    token,
+    method: 'GET',
+    resource,
+    ip: '198.51.100.9',
+    userAgent: 'spray/1.0',
+    requestId: 'req-9',
+  });
+
+  it('tallies a missing token, an invalid one and a customer on an admin route, each once per IP and minute', async () => {
+    const { store } = memoryUsersStore([ann()]);
+    const audit = memoryAuditLog();
+    const alerts = recordingAlerts();
+    const deps = { users: store, audit: audit.log, alerts: alerts.alerts };
+    const { token } = await issueToken(ann());
+    for (let i = 0; i < 3; i++) {
+      await expect(authorize(deps, request(undefined))).rejects.toMatchObject({ reason: 'NO_TOKEN' });
+      await expect(authorize(deps, request('not-a-token'))).rejects.toBeInstanceOf(InvalidTokenError);
+      expect((await authorize(deps, request(token, '/api/v1/admin/audit'))).allowed).toBe(false);
+    }
+    expect(audit.records.map((r) => [r.type, r.detail?.count, r.actor])).toEqual([
+      ['auth.token_missing', 3, undefined],
+      ['auth.token_rejected', 3, undefined],
+      ['access.refused', 3, 'usr_ann'],
+    ]);
+    expect(audit.records[0]).toMatchObject({ ip: '198.51.100.9', userAgent: 'spray/1.0', outcome: 'failure' });
+    expect(audit.records[2]?.detail).toMatchObject({ reason: 'ROLE_NOT_ALLOWED', route: '/api/v1/admin/audit' });
+    // Every count goes to the detector: token problems as rejected tokens, the role refusal as a refusal.
+    expect(alerts.counted.map((c) => `${c.kind}:${c.count}`)).toEqual([
+      'rejected_tokens:1',
+      'rejected_tokens:1',
+      'refusals:1',
+      'rejected_tokens:2',
+      'rejected_tokens:2',
+      'refusals:2',
+      'rejected_tokens:3',
+      'rejected_tokens:3',
+      'refusals:3',
+    ]);
+  });
+
+  it('answers as before when the audit write fails', async () => {
+    const { store } = memoryUsersStore([ann()]);
+    const audit = memoryAuditLog();
+    audit.log.tally = async () => {
+      throw new Error('table unreachable');
+    };
+    const deps = { users: store, audit: audit.log, alerts: recordingAlerts().alerts };
+    await expect(authorize(deps, request(undefined))).rejects.toBeInstanceOf(InvalidTokenError);
   });
 });

@@ -15,9 +15,13 @@ const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'auth.login_failed': 'Sign-in refused',
   'auth.logout': 'Signed out',
   'auth.password_changed': 'Password changed',
+  'auth.token_missing': 'No session token on a protected route',
   'auth.token_rejected': 'Session token refused',
+  'access.refused': 'Access refused',
   'user.profile_updated': 'Profile updated',
   'admin.operation': 'Admin operation',
+  'api.server_error': 'Server error',
+  'security.suspicious_activity': 'Suspicious activity',
 };
 const isAuditType = (value: string | null): value is AuditType => AUDIT_TYPES.some((type) => type === value);
 
@@ -117,7 +121,10 @@ const AuditEntries = ({ filters, onInvalid }: { filters: AuditFilters; onInvalid
   );
 };
 
-/** Auth events and every admin call: filtered by actor, type and days, newest first, a page at a time. */
+/**
+ * Auth events, refusals, server errors, suspicious activity and every admin call: filtered by actor, type and
+ * days, newest first, a page at a time. Refusals anyone can repeat are one entry per IP and minute with a count.
+ */
 export const AuditPage = () => {
   const [params, setParams] = useSearchParams();
   // The API validates the filters (ListAuditQuery); a 400's details show next to the fields they name.

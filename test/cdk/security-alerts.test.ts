@@ -1,0 +1,108 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../lib/spec/routes';
+import { actionsOf, type Json, ofType, policyStatementsOfFunction, routesOf, synth } from './support';
+
+const dev = synth({ stage: 'dev' });
+const prod = synth({ stage: 'prod' });
+const platform = dev.contextTemplates.get('platform') as Template;
+
+const RECORDER = 'platform/handlers/events/record-suspicious-activity';
+const onlyTheAlert = {
+  StringEquals: { 'events:source': 'shop.security', 'events:detail-type': 'SuspiciousActivityDetected' },
+};
+
+const recorderOf = (template: Template): [string, Json] => {
+  const found = ofType(template, 'AWS::Lambda::Function').find(([, fn]) =>
+    String(fn.Properties.Description).endsWith(RECORDER),
+  );
+  if (!found) throw new Error('no recorder function');
+  return found;
+};
+
+describe('suspicious activity in CDK', () => {
+  it('delivers SuspiciousActivityDetected from shop.security to the recorder, with retries and a dead-letter queue', () => {
+    const [recorderId] = recorderOf(platform);
+    platform.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['shop.security'], 'detail-type': ['SuspiciousActivityDetected'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [recorderId, 'Arn'] },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
+  });
+
+  it("counts each detection in the stage's metric and alarms on the first one, through the alarm topic", () => {
+    const [, recorder] = recorderOf(platform);
+    expect(recorder.Properties.Environment.Variables).toMatchObject({
+      POWERTOOLS_METRICS_NAMESPACE: 'Shop-dev',
+      POWERTOOLS_SERVICE_NAME: 'platform',
+      PLATFORM_TABLE: expect.anything(),
+    });
+    platform.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Shop-dev',
+      MetricName: 'SuspiciousActivityDetected',
+      Dimensions: [{ Name: 'service', Value: 'platform' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^referencetoShop\\w+ApiAlarms\\w+Ref$') }],
+    });
+    const prodPlatform = prod.contextTemplates.get('platform') as Template;
+    prodPlatform.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Shop-prod',
+      MetricName: 'SuspiciousActivityDetected',
+    });
+  });
+
+  it('lets every route function write the audit trail and raise that one event, and nothing else on the bus', () => {
+    const views = routesOf(dev);
+    expect(views.length).toBe(routes.length);
+    for (const view of views) {
+      const name = `${view.method} ${view.path}`;
+      const env = view.function.Properties.Environment.Variables;
+      expect(env.PLATFORM_TABLE, name).toBeDefined();
+      expect(env.EVENT_BUS_NAME, name).toBeDefined();
+      const [context, fnLogicalId] = view.functionKey.split('/') as [string, string];
+      const statements = policyStatementsOfFunction(dev.contextTemplates.get(context) as Template, fnLogicalId);
+      const puts = statements.filter((s) => actionsOf(s).includes('events:PutEvents'));
+      expect(
+        puts.some((s) => JSON.stringify(s.Condition) === JSON.stringify(onlyTheAlert)),
+        name,
+      ).toBe(true);
+      const writes = statements.filter(
+        (s) => actionsOf(s).includes('dynamodb:UpdateItem') && JSON.stringify(s.Resource).includes('PlatformTable'),
+      );
+      expect(writes.length, name).toBeGreaterThan(0);
+    }
+    // A route that reads the catalog alone may raise the alert, not publish a ProductChanged.
+    const getProduct = views.find((v) => v.method === 'GET' && v.path === '/api/v1/products/{id}') as (typeof views)[0];
+    const [context, fnLogicalId] = getProduct.functionKey.split('/') as [string, string];
+    const statements = policyStatementsOfFunction(dev.contextTemplates.get(context) as Template, fnLogicalId);
+    const puts = statements.filter((s) => actionsOf(s).includes('events:PutEvents'));
+    expect(puts).toEqual([expect.objectContaining({ Condition: onlyTheAlert })]);
+    const platformWrites = statements.filter((s) => JSON.stringify(s.Resource).includes('PlatformTable'));
+    expect(platformWrites.flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('lets the authorizer raise the alert too', () => {
+    const [id, fn] = ofType(dev.apiTemplate, 'AWS::Lambda::Function').find(([, f]) =>
+      String(f.Properties.Description).endsWith('users/handlers/http/authorizer'),
+    ) as [string, Json];
+    expect(fn.Properties.Environment.Variables.EVENT_BUS_NAME).toBeDefined();
+    const puts = policyStatementsOfFunction(dev.apiTemplate, id).filter((s) =>
+      actionsOf(s).includes('events:PutEvents'),
+    );
+    expect(puts).toEqual([expect.objectContaining({ Condition: onlyTheAlert })]);
+  });
+});
