@@ -1,8 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, inject, it } from 'vitest';
+import type * as z from 'zod/mini';
+import * as reply from '../../functions/platform/openapi/responses';
+import { check } from '../../functions/shared/validation';
 import { routes } from '../../lib/spec/routes';
 import { contentSecurityPolicy } from '../../lib/spec/web-headers';
-import { apiUrl, call } from './http';
+import { apiUrl, type CallOptions, call, registerCustomer } from './http';
 
 interface Description {
   openapi: string;
@@ -23,6 +26,32 @@ describe('GET /api/v1/openapi.json', () => {
     expect((await new Validator().validate(structuredClone(body) as unknown as Record<string, unknown>)).valid).toBe(
       true,
     );
+  });
+});
+
+describe('answers as described', () => {
+  it('fits the response schemas of the description, the handler-built ones included', async () => {
+    const customer = await registerCustomer();
+    const bearer = { token: customer.token };
+    const checks: [path: string, options: CallOptions, schema: z.ZodMiniType][] = [
+      ['/api/v1/openapi.json', {}, reply.Description],
+      ['/api/v1/products?limit=2', {}, reply.ProductPage],
+      ['/api/v1/products/prod-laptop-001', {}, reply.Product],
+      ['/api/v1/categories', {}, reply.CategoryList],
+      ['/api/v1/search?q=laptop', {}, reply.SearchResults],
+      ['/api/v1/auth/session', {}, reply.CurrentSession],
+      ['/api/v1/auth/session', bearer, reply.CurrentSession],
+      ['/api/v1/auth/validate', { ...bearer, method: 'POST' }, reply.TokenClaims],
+      ['/api/v1/users/profile', bearer, reply.User],
+      [`/api/v1/cart/${customer.user.id}`, bearer, reply.Cart],
+      ['/api/v1/inventory/LAPTOP-001', {}, reply.Stock],
+      ['/api/v1/orders', bearer, reply.OrderPage],
+    ];
+    for (const [path, options, schema] of checks) {
+      const { status, body } = await call(path, options);
+      expect(status, path).toBe(200);
+      expect(check(schema, body), path).toEqual({ ok: true, data: expect.anything() });
+    }
   });
 });
 

@@ -55,6 +55,9 @@ const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output' = 'input'): Js
   return rest;
 };
 
+/** An answer's schema: its fields as the API writes them, the object left open (a new field breaks no client). */
+const responseSchema = (schema: z.ZodMiniType): Json => jsonSchema(schema, 'input');
+
 const operationId = (route: Route) =>
   (route.handler.split('/').pop() ?? route.handler).replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
@@ -138,7 +141,9 @@ const successOf = (route: Route, doc: OperationDoc, status: number, description:
   return {
     description,
     headers,
-    ...(status !== 204 && { content: { 'application/json': {} } }),
+    ...(status !== 204 && {
+      content: { 'application/json': doc.body ? { schema: responseSchema(doc.body) } : {} },
+    }),
   };
 };
 

@@ -16,6 +16,7 @@ import { OverviewQuery } from '../../reporting/schemas';
 import { SearchQuery } from '../../search/schemas';
 import { ChangePasswordBody, LoginBody, RegisterBody, UpdateProfileBody, ValidateBody } from '../../users/schemas';
 import { ListAuditQuery } from '../schemas';
+import * as reply from './responses';
 
 /** What a route's handler passes to api(): the very same schema objects (test/unit/platform/openapi.test.ts checks). */
 export interface RequestSchemas {
@@ -36,6 +37,8 @@ export interface OperationDoc {
   description?: string;
   request?: RequestSchemas;
   responses: Outcomes;
+  /** What a success answers with a body (responses.ts). */
+  body?: z.ZodMiniType;
   errors?: Outcomes;
   /** The handler honours an `Idempotency-Key` header. */
   idempotencyKey?: boolean;
@@ -51,11 +54,13 @@ export const operations: Record<string, OperationDoc> = {
     summary: 'Health check',
     description: 'Whether the API can reach its data store.',
     responses: { 200: 'The API and its data store answer' },
+    body: reply.Health,
   },
   'GET /api/v1/openapi.json': {
     summary: 'This API description',
     description: 'The OpenAPI 3.1 description of every route, generated from the route table and its zod schemas.',
     responses: { 200: 'The OpenAPI document' },
+    body: reply.Description,
   },
 
   // Catalog
@@ -64,22 +69,26 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Products a page at a time, filtered by category and price range, sorted by name or price.',
     request: { query: ListProductsQuery },
     responses: { 200: 'A page of products: `{"items": [...], "nextCursor": "..." | null}`' },
+    body: reply.ProductPage,
   },
   'GET /api/v1/products/{id}': {
     summary: 'Get a product',
     request: { params: ProductParams },
     responses: { 200: 'The product' },
+    body: reply.Product,
     errors: { 404: 'PRODUCT_NOT_FOUND' },
   },
   'GET /api/v1/categories': {
     summary: 'List categories',
     responses: { 200: 'Every category: `{"items": [...]}`' },
+    body: reply.CategoryList,
   },
   'POST /api/v1/products': {
     summary: 'Create a product',
     description: 'Adds a product to the catalog and, unless its SKU has one, a stock record with 0 available.',
     request: { body: CreateProductBody },
     responses: { 201: 'The new product' },
+    body: reply.Product,
     errors: { 409: 'SKU_TAKEN', 422: 'UNKNOWN_CATEGORY' },
   },
   'PUT /api/v1/products/{id}': {
@@ -87,6 +96,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Changes any subset of the fields; the SKU never changes.',
     request: { body: UpdateProductBody, params: ProductParams },
     responses: { 200: 'The updated product' },
+    body: reply.Product,
     errors: { 404: 'PRODUCT_NOT_FOUND', 409: 'CONCURRENT_UPDATE', 422: 'UNKNOWN_CATEGORY' },
   },
   'DELETE /api/v1/products/{id}': {
@@ -101,6 +111,7 @@ export const operations: Record<string, OperationDoc> = {
     description: "The category's id is derived from its name.",
     request: { body: CreateCategoryBody },
     responses: { 201: 'The new category' },
+    body: reply.Category,
     errors: { 409: 'CATEGORY_EXISTS' },
   },
   'PUT /api/v1/categories': {
@@ -108,11 +119,13 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Creates the category the body names, or replaces the name and description of the existing one.',
     request: { body: CreateCategoryBody },
     responses: { 200: 'The replaced category', 201: 'The new category' },
+    body: reply.Category,
   },
   'PUT /api/v1/categories/{id}': {
     summary: 'Update a category',
     request: { body: UpdateCategoryBody, params: CategoryParams },
     responses: { 200: 'The updated category' },
+    body: reply.Category,
     errors: { 404: 'CATEGORY_NOT_FOUND', 422: 'CATEGORY_RENAME_UNSUPPORTED' },
   },
 
@@ -124,6 +137,7 @@ export const operations: Record<string, OperationDoc> = {
       'AND, values of one facet with OR; list parameters are comma-separated (`\\,` for a comma inside a value).',
     request: { query: SearchQuery },
     responses: { 200: 'A page of results with the facet counts and the next cursor' },
+    body: reply.SearchResults,
   },
 
   // Users
@@ -132,6 +146,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Creates a customer account and signs it in.',
     request: { body: RegisterBody },
     responses: { 201: 'The new user and a session token: `{"user": {...}, "token": "..."}`' },
+    body: reply.SignedIn,
     errors: { 409: 'EMAIL_TAKEN' },
     setsSession: true,
   },
@@ -139,6 +154,7 @@ export const operations: Record<string, OperationDoc> = {
     summary: 'Sign in',
     request: { body: LoginBody },
     responses: { 200: 'The user and a session token: `{"user": {...}, "token": "..."}`' },
+    body: reply.SignedIn,
     errors: {
       401: 'INVALID_CREDENTIALS (unknown email and wrong password look the same)',
       429: 'TOO_MANY_LOGIN_ATTEMPTS: too many failed sign-ins for the account or from the address',
@@ -156,6 +172,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Checks the token in the body, else the Authorization header, else the session cookie.',
     request: { body: ValidateBody },
     responses: { 200: 'The token\'s claims: `{"valid": true, "claims": {"sub", "role", "jti", "iat", "exp"}}`' },
+    body: reply.TokenClaims,
     errors: { 401: 'INVALID_TOKEN: no token, or one that is invalid, revoked or expired' },
     readsSession: true,
   },
@@ -163,17 +180,20 @@ export const operations: Record<string, OperationDoc> = {
     summary: 'Current session',
     description: 'Who the caller is: `{"user": {...}}` with a valid session, `{"user": null}` for a guest.',
     responses: { 200: 'The signed-in user, or null' },
+    body: reply.CurrentSession,
     readsSession: true,
   },
   'GET /api/v1/users/profile': {
     summary: 'Get my profile',
     responses: { 200: 'The signed-in user' },
+    body: reply.User,
     errors: { 404: 'USER_NOT_FOUND' },
   },
   'PUT /api/v1/users/profile': {
     summary: 'Update my profile',
     request: { body: UpdateProfileBody },
     responses: { 200: 'The updated user' },
+    body: reply.User,
     errors: { 404: 'USER_NOT_FOUND' },
   },
   'POST /api/v1/users/change-password': {
@@ -181,6 +201,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Ends every other session; this one goes on with the fresh token returned (and set as the cookie).',
     request: { body: ChangePasswordBody },
     responses: { 200: 'The user and the fresh session token' },
+    body: reply.SignedIn,
     errors: { 400: 'WRONG_PASSWORD: the current password is incorrect' },
     setsSession: true,
   },
@@ -191,12 +212,14 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Auth events and admin operations, newest first, filtered by actor, type and time range.',
     request: { query: ListAuditQuery },
     responses: { 200: 'A page of audit records' },
+    body: reply.AuditPage,
   },
   'GET /api/v1/admin/overview': {
     summary: 'Dashboard overview',
     description: "Today's and the last 30 days' order counters and revenue, failures by reason, and low stock.",
     request: { query: OverviewQuery },
     responses: { 200: 'The overview' },
+    body: reply.Overview,
   },
 
   // Cart
@@ -205,6 +228,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'The owner or an admin. Prices come from the catalog.',
     request: { params: CartParams },
     responses: { 200: 'The cart with its lines and totals' },
+    body: reply.Cart,
   },
   'POST /api/v1/cart/{userId}/items': {
     summary: 'Add to a cart',
@@ -213,6 +237,7 @@ export const operations: Record<string, OperationDoc> = {
       'come from the catalog (sent ones are checked for type and size, then ignored).',
     request: { body: AddItemBody, params: CartParams },
     responses: { 200: 'The cart' },
+    body: reply.Cart,
     errors: {
       404: 'PRODUCT_NOT_FOUND',
       409: 'CART_BUSY: the cart changed concurrently, retry',
@@ -224,12 +249,14 @@ export const operations: Record<string, OperationDoc> = {
     description: 'A quantity of 0 removes the line.',
     request: { body: UpdateItemBody, params: CartItemParams },
     responses: { 200: 'The cart' },
+    body: reply.Cart,
     errors: { 404: 'ITEM_NOT_IN_CART', 409: 'CART_BUSY' },
   },
   'DELETE /api/v1/cart/{userId}/items/{productId}': {
     summary: 'Remove a line',
     request: { params: CartItemParams },
     responses: { 200: 'The cart' },
+    body: reply.Cart,
     errors: { 404: 'ITEM_NOT_IN_CART', 409: 'CART_BUSY' },
   },
   'DELETE /api/v1/cart/{userId}': {
@@ -243,24 +270,28 @@ export const operations: Record<string, OperationDoc> = {
     summary: 'Get stock',
     request: { params: SkuParams },
     responses: { 200: 'Available and reserved units of the SKU' },
+    body: reply.Stock,
     errors: { 404: 'STOCK_NOT_FOUND' },
   },
   'PUT /api/v1/inventory/{sku}': {
     summary: 'Set stock',
     request: { body: SetStockBody, params: SkuParams },
     responses: { 200: 'The stock' },
+    body: reply.Stock,
     errors: { 404: 'STOCK_NOT_FOUND', 409: 'STOCK_CONTENTION' },
   },
   'POST /api/v1/inventory/{sku}/reserve': {
     summary: 'Reserve stock for an order',
     request: { body: ReserveBody, params: SkuParams },
     responses: { 200: 'The reservation the order holds already', 201: 'The new reservation' },
+    body: reply.Reservation,
     errors: { 404: 'STOCK_NOT_FOUND', 409: 'OUT_OF_STOCK, RESERVATION_CONFLICT, STOCK_CONTENTION' },
   },
   'POST /api/v1/inventory/{sku}/release': {
     summary: "Release an order's reservation",
     request: { body: ReleaseBody, params: SkuParams },
     responses: { 200: 'The released reservation' },
+    body: reply.Reservation,
     errors: { 404: 'RESERVATION_NOT_FOUND', 409: 'INVALID_TRANSITION, STOCK_CONTENTION' },
   },
   'GET /api/v1/admin/inventory': {
@@ -268,6 +299,7 @@ export const operations: Record<string, OperationDoc> = {
     description: "Every SKU's stock, or only those with fewer than `below` available.",
     request: { query: ListStockQuery },
     responses: { 200: 'A page of stock records' },
+    body: reply.StockPage,
   },
 
   // Orders
@@ -279,6 +311,7 @@ export const operations: Record<string, OperationDoc> = {
       'same order instead of placing another.',
     request: { body: CreateOrderBody },
     responses: { 202: 'The order, PENDING; Location names it' },
+    body: reply.Order,
     errors: {
       422: 'CART_EMPTY, PRODUCT_UNAVAILABLE, MIXED_CURRENCIES, IDEMPOTENCY_KEY_REUSED (the key with another body)',
     },
@@ -289,12 +322,14 @@ export const operations: Record<string, OperationDoc> = {
     description: "A user's orders, newest first: the caller's own, or (admins) any user's by `userId`.",
     request: { query: ListOrdersQuery },
     responses: { 200: 'A page of orders' },
+    body: reply.OrderPage,
   },
   'GET /api/v1/orders/{id}': {
     summary: 'Get an order',
     description: 'With its status history. The owner or an admin; anyone else gets 404.',
     request: { params: OrderParams },
     responses: { 200: 'The order' },
+    body: reply.Order,
     errors: { 404: 'ORDER_NOT_FOUND' },
   },
   'POST /api/v1/orders/{id}/cancel': {
@@ -302,18 +337,21 @@ export const operations: Record<string, OperationDoc> = {
     description: 'From PENDING or CONFIRMED: the payment is refunded and the stock released.',
     request: { params: OrderParams },
     responses: { 200: 'The cancelled order' },
+    body: reply.Order,
     errors: { 404: 'ORDER_NOT_FOUND', 409: 'INVALID_TRANSITION' },
   },
   'POST /api/v1/orders/{id}/ship': {
     summary: 'Ship an order',
     request: { params: OrderParams },
     responses: { 200: 'The shipped order' },
+    body: reply.Order,
     errors: { 404: 'ORDER_NOT_FOUND', 409: 'INVALID_TRANSITION' },
   },
   'POST /api/v1/orders/{id}/deliver': {
     summary: 'Mark an order delivered',
     request: { params: OrderParams },
     responses: { 200: 'The delivered order' },
+    body: reply.Order,
     errors: { 404: 'ORDER_NOT_FOUND', 409: 'INVALID_TRANSITION' },
   },
   'GET /api/v1/admin/orders': {
@@ -321,6 +359,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Every order, or those in one status, newest first.',
     request: { query: ListAllOrdersQuery },
     responses: { 200: 'A page of orders' },
+    body: reply.OrderPage,
   },
 
   // Payments
@@ -329,6 +368,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'Pays an order awaiting payment. Idempotent per order: paying a paid order answers its payment.',
     request: { body: PayOrderBody },
     responses: { 200: 'The payment the order has already', 201: 'The new payment' },
+    body: reply.Payment,
     errors: {
       404: 'ORDER_NOT_FOUND',
       409: 'ORDER_NOT_PAYABLE, PAYMENT_IN_PROGRESS',
@@ -340,6 +380,7 @@ export const operations: Record<string, OperationDoc> = {
     description: 'The payer or an admin; anyone else gets 404.',
     request: { params: PaymentParams },
     responses: { 200: 'The payment' },
+    body: reply.Payment,
     errors: { 404: 'PAYMENT_NOT_FOUND' },
   },
 };

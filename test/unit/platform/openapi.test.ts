@@ -182,6 +182,21 @@ describe('the OpenAPI description', () => {
     }
   });
 
+  it('describes the body of every success that has one (responses.ts, held to the services by their types)', () => {
+    for (const route of routes) {
+      for (const [status, response] of Object.entries(operationOf(route).responses as Json)) {
+        if (!/^2/.test(status)) continue;
+        if (status === '204') expect(response.content, `${keyOf(route)} ${status}`).toBeUndefined();
+        else expect(response.content['application/json'].schema?.type, `${keyOf(route)} ${status}`).toBe('object');
+      }
+    }
+    const order = operationOf(routes.find((r) => keyOf(r) === 'GET /api/v1/orders/{id}') as Route).responses['200'];
+    const schema = order.content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['id', 'status', 'items', 'total', 'history']));
+    // An answer may gain fields without breaking a client that follows the description.
+    expect(schema.additionalProperties).toBeUndefined();
+  });
+
   it('gives every operation a unique operationId, a tag and a summary', () => {
     const ids = routes.map((route) => operationOf(route).operationId);
     expect(new Set(ids).size).toBe(ids.length);
