@@ -148,35 +148,38 @@ export class LocalApiGateway {
   }
 
   private proxyEvent(request: HttpRequest, { route, pattern, params }: CompiledRoute): APIGatewayProxyEvent {
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Maps, not objects, while collecting: a header or parameter named `__proto__` or `constructor` is data.
+    const headers = new Map<string, string>();
+    const multiValueHeaders = new Map<string, string[]>();
     for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
       const name = request.rawHeaders[i] as string;
       const value = request.rawHeaders[i + 1] as string;
-      headers[name] = value;
-      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+      headers.set(name, value);
+      multiValueHeaders.set(name, [...(multiValueHeaders.get(name) ?? []), value]);
     }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    const query = new Map<string, string>();
+    const multiQuery = new Map<string, string[]>();
     for (const [name, value] of request.query) {
-      query[name] = value;
-      multiQuery[name] = [...(multiQuery[name] ?? []), value];
+      query.set(name, value);
+      multiQuery.set(name, [...(multiQuery.get(name) ?? []), value]);
     }
     const values = pattern.exec(request.path)?.slice(1) ?? [];
     const pathParameters = Object.fromEntries(params.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
-    const contentType = headers[Object.keys(headers).find((h) => h.toLowerCase() === 'content-type') ?? ''] ?? '';
+    const header = (name: string) => [...headers].find(([key]) => key.toLowerCase() === name)?.[1];
+    const contentType = header('content-type') ?? '';
     const isText = request.body.length === 0 || TEXT_TYPES.test(contentType) || contentType === '';
     const now = new Date();
     const requestId = randomUUID();
-    const userAgent = headers[Object.keys(headers).find((h) => h.toLowerCase() === 'user-agent') ?? ''] ?? null;
+    const userAgent = header('user-agent') ?? null;
     return {
       resource: route.path,
       path: request.path,
       httpMethod: request.method,
-      headers,
-      multiValueHeaders,
-      queryStringParameters: request.query.size > 0 ? query : null,
-      multiValueQueryStringParameters: request.query.size > 0 ? multiQuery : null,
+      // Object.fromEntries defines each name as an own property, `__proto__` included.
+      headers: Object.fromEntries(headers),
+      multiValueHeaders: Object.fromEntries(multiValueHeaders),
+      queryStringParameters: query.size > 0 ? Object.fromEntries(query) : null,
+      multiValueQueryStringParameters: query.size > 0 ? Object.fromEntries(multiQuery) : null,
       pathParameters: params.length > 0 ? pathParameters : null,
       stageVariables: null,
       requestContext: {

@@ -75,6 +75,24 @@ describe('LocalApiGateway', () => {
     expect(event.body).toBeNull();
   });
 
+  it('passes query parameters and headers named like Object.prototype members as plain data', async () => {
+    const { api, calls } = gateway({ 'things/get': () => ({ statusCode: 200, body: '{}' }) });
+    const reply = await api.handle(
+      request({
+        query: new URLSearchParams('__proto__=a&constructor=b&constructor=c&toString=d'),
+        rawHeaders: ['__proto__', 'h', 'constructor', 'k'],
+      }),
+    );
+    expect(reply.status).toBe(200);
+    const event = calls[0]?.event as APIGatewayProxyEvent;
+    expect(Object.getOwnPropertyDescriptor(event.queryStringParameters, '__proto__')?.value).toBe('a');
+    expect(event.queryStringParameters?.constructor).toBe('c');
+    expect(event.multiValueQueryStringParameters?.constructor).toEqual(['b', 'c']);
+    expect(event.queryStringParameters?.toString).toBe('d');
+    expect(Object.getOwnPropertyDescriptor(event.headers, '__proto__')?.value).toBe('h');
+    expect(event.multiValueHeaders.constructor).toEqual(['k']);
+  });
+
   it('passes a JSON body as text and a binary one as base64', async () => {
     const { api, calls } = gateway({ 'things/put': () => ({ statusCode: 204, body: '' }), auth: allowAll });
     await api.handle(
