@@ -54,8 +54,8 @@ beforeAll(async () => {
   victim = await registerCustomer();
 });
 
-const rejectionsFrom = async (ip: string) => {
-  const { body } = await call<{ items: AuditItem[] }>('/api/v1/admin/audit?type=auth.token_rejected&limit=100', {
+const rejectionsFrom = async (ip: string, type = 'auth.token_rejected') => {
+  const { body } = await call<{ items: AuditItem[] }>(`/api/v1/admin/audit?type=${type}&limit=100`, {
     token: admin,
   });
   return body.items.filter((item) => item.ip === ip);
@@ -190,7 +190,8 @@ describe('the security matrix: every forged, stale or misused token is rejected 
       });
       expect(reply.status).toBe(403);
       expect(reply.body.error.code).toBe('FORBIDDEN');
-      const audited = await rejectionsFrom(ip);
+      // A valid session refused the route: an access refusal, not a bad token.
+      const audited = await rejectionsFrom(ip, 'access.refused');
       expect(audited).toHaveLength(1);
       expect(audited[0]?.actor).toBe(victim.user.id);
       expect(audited[0]?.detail).toMatchObject({ reason: 'ROLE_NOT_ALLOWED', method, route: routePath });
