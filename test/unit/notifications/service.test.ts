@@ -56,6 +56,43 @@ describe('notify', () => {
     expect(sent[0]?.email.text).toContain('0 available (alert threshold 5)');
   });
 
+  it.each([
+    [
+      { kind: 'login_failures' as const, email: 'ann@example.com', userId: 'usr_1', count: 5, windowSeconds: 900 },
+      'Suspicious activity: 5 failed sign-ins on ann@example.com',
+      'within 15 minutes',
+    ],
+    [
+      { kind: 'rejected_tokens' as const, count: 30, windowSeconds: 60 },
+      'Suspicious activity: 30 rejected session tokens from 203.0.113.9',
+      '/admin/audit?type=auth.token_rejected',
+    ],
+    [
+      { kind: 'refusals' as const, userId: 'usr_2', count: 10, windowSeconds: 60 },
+      'Suspicious activity: 10 refused requests from 203.0.113.9',
+      'Account: usr_2',
+    ],
+    [
+      { kind: 'admin_new_ip' as const, userId: 'usr_3', email: 'ops@example.com', count: 1, windowSeconds: 0 },
+      'Suspicious activity: admin ops@example.com signed in from a new IP, 203.0.113.9',
+      'change their password',
+    ],
+  ])('sends SuspiciousActivityDetected (%o) to the admin address', async (facts, subject, says) => {
+    const { deps, sent } = fakeDeps();
+    const detail = {
+      ...common,
+      ip: '203.0.113.9',
+      userAgent: '<script>alert(1)</script>',
+      detectedAt: '2026-03-01T12:00:00.000Z',
+      ...facts,
+    };
+    expect(await notify(deps, 'SuspiciousActivityDetected', detail)).toEqual({ to: 'ops@shop.example', subject });
+    expect(sent[0]?.email.text).toContain(says);
+    // The user agent is the attacker's own text: escaped in the HTML part.
+    expect(sent[0]?.email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(sent[0]?.email.html).not.toContain('<script>');
+  });
+
   it('writes a receipt with every line, the total and the address, escaping what users typed', async () => {
     const { deps, sent } = fakeDeps({ usr_1: { email: 'a@example.com', first_name: 'Ada & <Bob>' } });
     await notify(deps, 'OrderConfirmed', {
