@@ -8,6 +8,7 @@ import type {
 import type { FunctionSpec } from '../lib/spec/bindings';
 import { gatewayErrors, gatewaySecurityHeaders } from '../lib/spec/gateway-responses';
 import type { Route } from '../lib/spec/routes';
+import { type Invoke, LambdaThrottledError } from './lambda/invoke';
 
 export interface HttpRequest {
   method: string;
@@ -26,7 +27,7 @@ export interface HttpReply {
   body: string | Buffer;
 }
 
-export type Invoke = (handler: string, event: unknown, timeoutSeconds?: number) => Promise<unknown>;
+export type { Invoke } from './lambda/invoke';
 
 interface CompiledRoute {
   route: Route;
@@ -35,8 +36,9 @@ interface CompiledRoute {
 }
 
 const STAGE = 'v1';
+const TIMED_OUT = Symbol('timed out');
 const API_ID = 'local';
-/** API Gateway's integration timeout. */
+/** API Gateway's integration timeout (REST API default and maximum without a quota increase). */
 const INTEGRATION_TIMEOUT_SECONDS = 29;
 
 const jsonReply = (status: number, code: string, message: string, headers: [string, string][] = []): HttpReply => ({
@@ -46,10 +48,15 @@ const jsonReply = (status: number, code: string, message: string, headers: [stri
 });
 
 /** The answers API Gateway gives itself, with the bodies CDK configures (lib/spec/gateway-responses.ts). */
-const gatewayReply = (type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND'): HttpReply => {
+const gatewayReply = (
+  type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'RESOURCE_NOT_FOUND' | 'INTEGRATION_TIMEOUT' | 'DEFAULT_5XX',
+  /** For the catch-alls, which keep the status API Gateway chose. */
+  status?: number,
+): HttpReply => {
   const spec = gatewayErrors.find((e) => e.type === type);
-  if (!spec?.status) throw new Error(`No gateway response ${type}`);
-  return jsonReply(spec.status, spec.code, spec.message ?? type, Object.entries(spec.headers ?? {}));
+  const chosen = spec?.status ?? status;
+  if (!spec || !chosen) throw new Error(`No gateway response ${type}`);
+  return jsonReply(chosen, spec.code, spec.message ?? type, Object.entries(spec.headers ?? {}));
 };
 
 const compile = (route: Route): CompiledRoute => {
@@ -118,7 +125,7 @@ export class LocalApiGateway {
     routes: Route[],
     private readonly authorizer: FunctionSpec,
     private readonly invoke: Invoke,
-    private readonly identity: { region: string; accountId: string },
+    private readonly identity: { region: string; accountId: string; integrationTimeoutSeconds?: number },
   ) {
     this.compiled = routes.map(compile);
   }
@@ -238,11 +245,7 @@ export class LocalApiGateway {
     };
     let result: APIGatewayAuthorizerResult;
     try {
-      result = (await this.invoke(
-        this.authorizer.handler,
-        authorizerEvent,
-        this.authorizer.timeout,
-      )) as APIGatewayAuthorizerResult;
+      result = (await this.invoke(this.authorizer, authorizerEvent)) as APIGatewayAuthorizerResult;
     } catch (error) {
       // As in AWS: the message 'Unauthorized' means 401; any other failure is the gateway's 500.
       if (error instanceof Error && error.message === 'Unauthorized') {
@@ -256,20 +259,39 @@ export class LocalApiGateway {
     return undefined;
   }
 
+  /**
+   * Calls the route's function as a Lambda proxy integration does. As in AWS: a function error (a timeout
+   * included) is a 502, a throttled function a 500, both with the DEFAULT_5XX body; no answer within the
+   * integration timeout (waiting for an instance included) is a 504, INTEGRATION_TIMEOUT.
+   */
   private async integrate(route: Route, event: APIGatewayProxyEvent): Promise<HttpReply> {
+    const seconds = this.identity.integrationTimeoutSeconds ?? INTEGRATION_TIMEOUT_SECONDS;
+    const abandon = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), seconds * 1000);
+    });
+    const call = this.invoke(route, event, { signal: abandon.signal });
+    // Abandoned at the timeout, its outcome is nobody's: it must not surface as an unhandled rejection.
+    call.catch(() => undefined);
     let result: APIGatewayProxyResult;
     try {
-      result = (await this.invoke(
-        route.handler,
-        event,
-        Math.min(route.timeout ?? 10, INTEGRATION_TIMEOUT_SECONDS),
-      )) as APIGatewayProxyResult;
+      const outcome = await Promise.race([call, timedOut]);
+      if (outcome === TIMED_OUT) {
+        abandon.abort(new Error(`${route.method} ${route.path}: no answer within ${seconds} s`));
+        console.error(`${route.method} ${route.path}: integration timed out after ${seconds} s`);
+        return gatewayReply('INTEGRATION_TIMEOUT');
+      }
+      result = outcome as APIGatewayProxyResult;
     } catch (error) {
       console.error(`${route.method} ${route.path} failed:`, error);
-      return jsonReply(502, 'INTERNAL_ERROR', 'Internal server error');
+      return gatewayReply('DEFAULT_5XX', error instanceof LambdaThrottledError ? 500 : 502);
+    } finally {
+      clearTimeout(timer);
     }
     if (!result || typeof result.statusCode !== 'number') {
-      return jsonReply(502, 'INTERNAL_ERROR', 'Malformed Lambda proxy response');
+      console.error(`${route.method} ${route.path}: malformed Lambda proxy response`);
+      return gatewayReply('DEFAULT_5XX', 502);
     }
     const headers: [string, string][] = [];
     const single = { ...result.headers };

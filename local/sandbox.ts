@@ -4,14 +4,17 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ENV } from '../lib/spec/env';
+import { bindingEnvironment } from '../lib/spec/environment';
+import { eventRules } from '../lib/spec/event-rules';
 import { authorizer, routes } from '../lib/spec/routes';
-import { stateMachines } from '../lib/spec/state-machines';
-import { tables } from '../lib/spec/tables';
+import { checkout, stateMachines } from '../lib/spec/state-machines';
+import { type TableName, tables } from '../lib/spec/tables';
 import { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import { checkJava, createTables, localTableName, startDynamo } from './dynamodb';
 import { EventBridgeService } from './eventbridge/service';
-import { invoke } from './lambda';
+import { everyBinding, functionEnvironment, runtimeEnvironment, type SandboxEnvironment } from './lambda/environment';
+import { LocalLambda } from './lambda/service';
 import { freePort } from './ports';
 import { LocalSearchService } from './search/server';
 import { LocalSecretsManager, signingKeySecret } from './secrets-manager';
@@ -43,6 +46,8 @@ export interface SandboxOptions {
    * served there; the AWS endpoint, /_aws/* and /mail answer loopback connections alone. Default: loopback.
    */
   host?: string;
+  /** Instances per function at most: the invocations one function runs at once (default 10). */
+  functionConcurrency?: number;
 }
 
 export interface Sandbox {
@@ -54,27 +59,12 @@ export interface Sandbox {
 }
 
 /**
- * Gives the in-process handlers the environment a deployed function gets: AWS endpoints through
- * the standard AWS_ENDPOINT_URL_* variables, table names, bus, state machine and secret.
+ * The sandbox's own start-up work (seeding, indexing) runs in this process, as a deploy's custom resources do in
+ * AWS, with every binding; the functions never see this environment (each instance gets its own).
  */
-const configureEnvironment = (endpoint: string, extra: Record<string, string>) => {
+const configureEnvironment = (sandbox: SandboxEnvironment) => {
   delete process.env.AWS_PROFILE;
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
-    AWS_ENDPOINT_URL_SFN: endpoint,
-    AWS_ENDPOINT_URL_SES: endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-    [ENV.eventBusName]: BUS_NAME,
-    [ENV.mailFrom]: MAIL_FROM,
-    [ENV.adminEmail]: process.env[ENV.adminEmail] ?? 'admin@ecommerce.local',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    ...Object.fromEntries(Object.entries(tables).map(([name, spec]) => [spec.envVar, localTableName(name)])),
-    ...extra,
-  });
+  Object.assign(process.env, runtimeEnvironment(sandbox), bindingEnvironment(everyBinding, sandbox.targets));
 };
 
 const seed = async () => {
@@ -113,8 +103,6 @@ const indexCatalog = async () => {
 };
 
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
-  // Lambda runs Node 22; the SDK's notice about Node 20 is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir);
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
@@ -136,6 +124,32 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
   };
   try {
     const secret = signingKeySecret(dataDir, REGION, ACCOUNT_ID);
+    // Known once the server listens; no function runs before.
+    let environment: SandboxEnvironment | undefined;
+    const functionsDir = path.join(dataDir, 'functions');
+    rmSync(functionsDir, { recursive: true, force: true });
+    const lambda = new LocalLambda({
+      functions: [
+        authorizer,
+        ...routes,
+        ...eventRules.map((rule) => rule.target),
+        ...stateMachines.flatMap((machine) => Object.values(machine.tasks)),
+      ],
+      functionsDir: path.join(ROOT_DIR, 'functions'),
+      workDir: functionsDir,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      environment: (fn) => {
+        if (!environment) throw new Error('The sandbox is not started yet');
+        return functionEnvironment(fn, environment);
+      },
+      ...(options.functionConcurrency && { concurrency: options.functionConcurrency }),
+    });
+    // Bundled while DynamoDB Local boots; awaited before the sandbox says it is ready.
+    const bundled = lambda.build();
+    bundled.catch(() => undefined);
+    stoppers.push(() => lambda.stop());
+    const invoke = lambda.invoke;
     const eventBridge = new EventBridgeService({
       busName: BUS_NAME,
       region: REGION,
@@ -206,6 +220,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       ses,
       eventBridge,
       workflowStats: () => stepFunctions.stats(),
+      lambdaStats: () => lambda.stats(),
       health,
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       log,
@@ -232,12 +247,25 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const port = (server.address() as AddressInfo).port;
     if (!wildcard && !isLoopback(host) && host !== 'localhost') await listen(createServer(parts, calls), port, host);
     const url = `http://127.0.0.1:${port}`;
-    configureEnvironment(url, {
-      ...stepFunctions.environment(),
-      [ENV.signingKeySecretArn]: secret.arn,
-      [ENV.searchEndpoint]: searchEndpoint,
-    });
+    environment = {
+      region: REGION,
+      endpoint: url,
+      settings: process.env,
+      targets: {
+        tables: Object.fromEntries(
+          Object.keys(tables).map((name) => [name, localTableName(name as TableName)]),
+        ) as Record<TableName, string>,
+        eventBusName: BUS_NAME,
+        checkoutStateMachineArn: stepFunctions.environment()[checkout.envVar],
+        mailFrom: MAIL_FROM,
+        adminEmail: process.env[ENV.adminEmail] ?? 'admin@ecommerce.local',
+        signingKeySecretArn: secret.arn,
+        searchEndpoint,
+      },
+    };
+    configureEnvironment(environment);
 
+    await bundled;
     await createTables(dynamo.client);
     const seeded = await seed();
     await indexCatalog();

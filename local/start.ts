@@ -14,6 +14,9 @@ const quiet = process.env.SANDBOX_QUIET === '1';
 // Runs scheduled rules every N seconds instead of at their own rate (tests that cannot wait a minute).
 const scheduleSeconds = Number(process.env.SANDBOX_SCHEDULE_SECONDS);
 const scheduleIntervalSeconds = scheduleSeconds > 0 ? scheduleSeconds : undefined;
+// Execution environments per function at most (default 10).
+const concurrency = Number(process.env.SANDBOX_FUNCTION_CONCURRENCY);
+const functionConcurrency = Number.isInteger(concurrency) && concurrency > 0 ? concurrency : undefined;
 
 let sandbox: Sandbox | undefined;
 let stopping = false;
@@ -56,6 +59,7 @@ try {
     reset,
     trustForwardedFor: process.env.SANDBOX_TRUST_FORWARDED_FOR === '1',
     scheduleIntervalSeconds,
+    functionConcurrency,
     log: quiet ? () => undefined : (line) => console.log(line),
   });
 } catch (error) {

@@ -5,17 +5,12 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
-import type { FunctionSpec } from '../spec/bindings';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../spec/bindings';
 import { BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER } from '../spec/bundling';
 import { baseEnvironment } from '../spec/environment';
 
 /** The repository root: entries are `functions/<handler>.ts` below it, and esbuild runs from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export const DEFAULT_MEMORY_MB = 512;
-export const DEFAULT_TIMEOUT_SECONDS = 10;
-
-export { ESM_REQUIRE_BANNER } from '../spec/bundling';
 
 export interface ServiceFunctionProps {
   spec: FunctionSpec;

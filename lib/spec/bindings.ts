@@ -23,6 +23,10 @@ export interface Bindings {
   audit?: boolean;
 }
 
+/** A function's timeout (seconds) and memory (MB) unless its spec says otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+export const DEFAULT_MEMORY_MB = 512;
+
 export interface FunctionSpec {
   /** Handler module under functions/, without extension, e.g. 'catalog/handlers/http/list-products'. */
   handler: string;

@@ -7,7 +7,7 @@ import {
   type ScheduledRule,
 } from '../../lib/spec/event-rules';
 import { type AwsRequest, type AwsResponse, type AwsService, jsonError, jsonOk } from '../aws-service';
-import { invoke as invokeLocal } from '../lambda';
+import type { Invoke } from '../lambda/invoke';
 import { compilePattern } from './pattern';
 import { rateIntervalMs } from './schedule';
 
@@ -25,8 +25,7 @@ export interface BusEvent {
   detail: Record<string, unknown>;
 }
 
-/** local/lambda.ts's invoke, or a fake of it in tests. */
-export type Invoke = (handler: string, event: unknown, timeoutSeconds?: number) => Promise<unknown>;
+export type { Invoke } from '../lambda/invoke';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3, like Lambda's asynchronous invocation: 1 + 2 retries). */
@@ -43,8 +42,8 @@ export interface EventBridgeServiceOptions {
   accountId: string;
   /** Default: the rule table of lib/spec/event-rules.ts. */
   rules?: readonly EventRule[];
-  /** Default: local/lambda.ts's invoke (the handler in this process). */
-  invoke?: Invoke;
+  /** Runs a target (the sandbox's LocalLambda, or a fake in tests). */
+  invoke: Invoke;
   retry?: RetryOptions;
   /** Where failed attempts are reported (default console.warn). */
   log?: (message: string) => void;
@@ -176,7 +175,7 @@ export class EventBridgeService implements AwsService {
     this.region = options.region;
     this.accountId = options.accountId;
     this.busArn = `arn:aws:events:${this.region}:${this.accountId}:event-bus/${this.busName}`;
-    this.invoke = options.invoke ?? invokeLocal;
+    this.invoke = options.invoke;
     this.log = options.log ?? ((message) => console.warn(message));
     this.retry = {
       attempts: Math.max(1, options.retry?.attempts ?? 3),
@@ -360,7 +359,7 @@ export class EventBridgeService implements AwsService {
     const attempt = async (attempts: number): Promise<void> => {
       try {
         // Each target gets its own copy, as in AWS: a handler that mutates its event affects no other.
-        await this.invoke(rule.target.handler, structuredClone(event), rule.target.timeout);
+        await this.invoke(rule.target, structuredClone(event));
         this.counters.deliveriesSucceeded++;
         this.settle(1);
         resolve();

@@ -27,9 +27,9 @@ import {
 import type { FunctionSpec } from '../../lib/spec/bindings';
 import type { StateMachineSpec } from '../../lib/spec/state-machines';
 import type { AwsRequest, AwsResponse, AwsService } from '../aws-service';
+import { type Invoke, localFunctionName } from '../lambda/invoke';
 
-/** Runs a handler of functions/ as Lambda would (local/lambda.ts exports one). */
-export type Invoke = (handler: string, event: unknown, timeoutSeconds?: number) => Promise<unknown>;
+export type { Invoke } from '../lambda/invoke';
 
 export interface StepFunctionsOptions {
   region: string;
@@ -52,9 +52,6 @@ export const stateMachineArn = (region: string, accountId: string, name: string)
 
 export const executionArn = (region: string, accountId: string, machine: string, name: string): string =>
   `arn:aws:states:${region}:${accountId}:execution:${machine}:${name}`;
-
-/** Same name as the Lambda context of local/lambda.ts, so logs and history agree. */
-export const localFunctionName = (handler: string): string => `local-${handler.replaceAll('/', '-')}`;
 
 export const lambdaFunctionArn = (region: string, accountId: string, handler: string): string =>
   `arn:aws:lambda:${region}:${accountId}:function:${localFunctionName(handler)}`;
@@ -600,7 +597,7 @@ export class StepFunctionsService implements AwsService {
           name: 'Lambda.ResourceNotFoundException',
         });
       }
-      const call = this.invoke(fn.spec.handler, throughJson(payload), fn.spec.timeout);
+      const call = this.invoke(fn.spec, throughJson(payload));
       this.inflight.add(call);
       const settle = () => this.inflight.delete(call);
       call.then(settle, settle);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../lib/constructs/service-function';
+import { ESM_REQUIRE_BANNER } from '../../lib/spec/bundling';
 import { eventRules } from '../../lib/spec/event-rules';
 import { authorizer, routes } from '../../lib/spec/routes';
 import { stateMachines } from '../../lib/spec/state-machines';

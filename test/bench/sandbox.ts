@@ -3,6 +3,7 @@ import { spawnSandbox } from '../support/spawn-sandbox';
 
 export interface BenchSandbox {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -18,7 +19,7 @@ export const startBenchSandbox = async (): Promise<BenchSandbox> => {
     { echoErrors: true },
   );
   Object.assign(process.env, sandboxAwsEnvironment(sandbox.url));
-  return { url: sandbox.url, stop: sandbox.stop };
+  return { url: sandbox.url, pid: sandbox.pid, stop: sandbox.stop };
 };
 
 export const benchCustomers = (count: number) => createBulkCustomers(count, 'bench');

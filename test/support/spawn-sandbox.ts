@@ -9,6 +9,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface SpawnedSandbox {
   url: string;
   dataDir: string;
+  /** The sandbox's process (its function instances are threads of it; DynamoDB Local is a JVM of its own). */
+  pid: number;
   /** What the sandbox printed so far. */
   output(): string;
   /** Stops it (SIGTERM, SIGKILL after 10 s), ends a DynamoDB Local it left behind, and removes its DATA_DIR. */
@@ -81,7 +83,7 @@ export const spawnSandbox = async (
       (reply) => reply.status,
       () => 0, // Not listening yet.
     );
-    if (status === 200) return { url, dataDir, output: () => output, stop };
+    if (status === 200) return { url, dataDir, pid: child.pid ?? 0, output: () => output, stop };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 };

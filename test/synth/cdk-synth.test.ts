@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../lib/constructs/service-function';
+import { PROJECT_ROOT } from '../../lib/constructs/service-function';
+import { ESM_REQUIRE_BANNER } from '../../lib/spec/bundling';
 import { routes } from '../../lib/spec/routes';
 import { isServiceFunction, type Json } from '../cdk/support';
 

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../../lib/spec/routes';
-import { type HttpRequest, LocalApiGateway } from '../../../local/apigateway';
+import { type HttpRequest, type Invoke, LocalApiGateway } from '../../../local/apigateway';
+import { LambdaThrottledError, LambdaTimeoutError } from '../../../local/lambda/invoke';
 
 const routes: Route[] = [
   { method: 'GET', path: '/api/v1/things/{id}', handler: 'things/get', auth: 'public', bindings: {} },
@@ -25,7 +26,7 @@ const gateway = (answers: Record<string, (event: unknown) => unknown>) => {
   const api = new LocalApiGateway(
     routes,
     { handler: 'auth', bindings: {} },
-    async (handler, event) => {
+    async ({ handler }, event) => {
       calls.push({ handler, event });
       const answer = answers[handler];
       if (!answer) throw new Error(`no fake for ${handler}`);
@@ -191,5 +192,38 @@ describe('LocalApiGateway', () => {
     expect((await crashing.api.handle(request())).status).toBe(502);
     const malformed = gateway({ 'things/get': () => ({ body: 'no status' }) });
     expect((await malformed.api.handle(request())).status).toBe(502);
+  });
+
+  const errorOf = (body: string | Buffer) => (JSON.parse(String(body)) as { error: { code: string } }).error.code;
+  const throwing = (error: Error) =>
+    gateway({
+      'things/get': () => {
+        throw error;
+      },
+    });
+
+  it('answers a function timeout with 502 and a throttled function with 500, with the DEFAULT_5XX body', async () => {
+    const timedOut = await throwing(new LambdaTimeoutError('things/get', 10)).api.handle(request());
+    expect([timedOut.status, errorOf(timedOut.body)]).toEqual([502, 'INTERNAL_ERROR']);
+    const throttled = await throwing(new LambdaThrottledError('things/get', 10)).api.handle(request());
+    expect([throttled.status, errorOf(throttled.body)]).toEqual([500, 'INTERNAL_ERROR']);
+  });
+
+  it('answers 504 INTEGRATION_TIMEOUT when no answer comes within the integration timeout, and gives the call up', async () => {
+    let signal: AbortSignal | undefined;
+    const invoke: Invoke = (_fn, _event, options) => {
+      signal = options?.signal;
+      return new Promise(() => undefined);
+    };
+    const api = new LocalApiGateway(routes, { handler: 'auth', bindings: {} }, invoke, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      integrationTimeoutSeconds: 0.05,
+    });
+
+    const reply = await api.handle(request());
+
+    expect([reply.status, errorOf(reply.body)]).toEqual([504, 'TIMEOUT']);
+    expect(signal?.aborted).toBe(true);
   });
 });

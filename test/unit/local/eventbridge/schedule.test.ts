@@ -61,6 +61,7 @@ const makeService = (options: Partial<EventBridgeServiceOptions>) => {
     busName: 'shop-bus',
     region: 'us-east-1',
     accountId: ACCOUNT,
+    invoke: async () => undefined,
     retry: { attempts: 2, baseDelayMs: 1000 },
     log: () => undefined,
     ...options,
@@ -81,7 +82,7 @@ describe('scheduled rules in the sandbox', () => {
     const calls: { handler: string; event: BusEvent }[] = [];
     const service = makeService({
       rules: [scheduled('Sweep', 'rate(1 minute)', 'x/sweep'), pattern],
-      invoke: async (handler, event) => {
+      invoke: async ({ handler }, event) => {
         calls.push({ handler, event: event as BusEvent });
       },
     });
@@ -222,7 +223,7 @@ describe('scheduled rules in the sandbox', () => {
     const calls: string[] = [];
     const service = makeService({
       rules: [scheduled('Sweep', 'rate(1 minute)', 'x/sweep'), pattern],
-      invoke: async (handler) => {
+      invoke: async ({ handler }) => {
         calls.push(handler);
       },
     });

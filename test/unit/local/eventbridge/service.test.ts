@@ -43,10 +43,10 @@ interface Call {
   event: BusEvent;
 }
 
-/** A fake of local/lambda's invoke: records every call; `behaviour` decides per handler what happens. */
+/** A fake of the sandbox's Lambda: records every call; `behaviour` decides per handler what happens. */
 const fakeInvoke = (behaviour: Record<string, (event: BusEvent, attempt: number) => unknown> = {}) => {
   const calls: Call[] = [];
-  const invoke: Invoke = async (handler, event) => {
+  const invoke: Invoke = async ({ handler }, event) => {
     const busEvent = event as BusEvent;
     calls.push({ handler, event: busEvent });
     const attempt = calls.filter((call) => call.handler === handler && call.event.id === busEvent.id).length;
@@ -62,6 +62,7 @@ const makeService = (options: Partial<EventBridgeServiceOptions> = {}) => {
     region: REGION,
     accountId: ACCOUNT,
     rules,
+    invoke: fakeInvoke().invoke,
     retry: { attempts: 3, baseDelayMs: 1 },
     log: () => undefined,
     ...options,
@@ -433,7 +434,15 @@ describe('rule table', () => {
 
   it('accepts the rule table of lib/spec/event-rules.ts by default', () => {
     expect(() =>
-      services.push(new EventBridgeService({ busName: BUS, region: REGION, accountId: ACCOUNT, log: () => undefined })),
+      services.push(
+        new EventBridgeService({
+          busName: BUS,
+          region: REGION,
+          accountId: ACCOUNT,
+          invoke: fakeInvoke().invoke,
+          log: () => undefined,
+        }),
+      ),
     ).not.toThrow();
   });
 });

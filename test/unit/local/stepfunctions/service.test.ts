@@ -16,7 +16,8 @@ import {
 import { afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { FunctionSpec } from '../../../../lib/spec/bindings';
 import type { StateMachineSpec } from '../../../../lib/spec/state-machines';
-import type { invoke as lambdaInvoke } from '../../../../local/lambda';
+import type { InvokeOptions } from '../../../../local/lambda/invoke';
+import type { LocalLambda } from '../../../../local/lambda/service';
 import { installPromiseWithResolvers } from '../../../../local/stepfunctions/polyfill';
 import { type Invoke, StepFunctionsService } from '../../../../local/stepfunctions/service';
 import { serveOverHttp } from '../../support/serve-aws-service';
@@ -69,10 +70,10 @@ interface Call {
   timeout: number | undefined;
 }
 
-/** A fake of local/lambda.ts's invoke: one function per handler, every call recorded. */
+/** A fake of the sandbox's Lambda: one function per handler, every call recorded. */
 const fakeInvoke = (impl: Record<string, (event: unknown) => unknown>) => {
   const calls: Call[] = [];
-  const invoke: Invoke = async (handler, event, timeout) => {
+  const invoke: Invoke = async ({ handler, timeout }, event) => {
     calls.push({ handler, event, timeout });
     const f = impl[handler];
     if (!f) throw new Error(`no fake for ${handler}`);
@@ -163,8 +164,8 @@ const causeOf = (cause: unknown) => JSON.parse(String(cause)) as { errorType: st
 
 describe('StepFunctionsService: executions', () => {
   it('takes the sandbox Lambda runner as its invoke (checked by tsc)', () => {
-    expectTypeOf<typeof lambdaInvoke>().toExtend<Invoke>();
-    expectTypeOf<Invoke>().parameters.toEqualTypeOf<[string, unknown, (number | undefined)?]>();
+    expectTypeOf<LocalLambda['invoke']>().toExtend<Invoke>();
+    expectTypeOf<Invoke>().parameters.toEqualTypeOf<[FunctionSpec, unknown, (InvokeOptions | undefined)?]>();
   });
 
   it('runs a task chain asynchronously to SUCCEEDED with the output', async () => {
