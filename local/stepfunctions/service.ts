@@ -24,10 +24,11 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import type { FunctionSpec } from '../../lib/spec/bindings';
+import { DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../../lib/spec/bindings';
 import type { StateMachineSpec } from '../../lib/spec/state-machines';
 import type { AwsRequest, AwsResponse, AwsService } from '../aws-service';
 import { type Invoke, localFunctionName } from '../lambda/invoke';
+import { ExecutionJournal, resumePoint, type StoredExecution } from './persistence';
 
 export type { Invoke } from '../lambda/invoke';
 
@@ -38,7 +39,16 @@ export interface StepFunctionsOptions {
   /** Repository root: the specs' ASL files are relative to it. */
   rootDir: string;
   invoke: Invoke;
+  /**
+   * Where executions are kept (a folder under DATA_DIR): they survive a restart, and those running when the
+   * sandbox stopped or died go on once resume() is called. Unset, in memory only.
+   */
+  dir?: string;
+  /** Closed executions kept, the most recently closed; older ones (and their files) are dropped. Default 1000. */
+  maxClosedExecutions?: number;
 }
+
+export const DEFAULT_MAX_CLOSED_EXECUTIONS = 1000;
 
 export interface StepFunctionsStats {
   executionsStarted: number;
@@ -109,6 +119,10 @@ interface Machine {
   /** The definition after substitution, as DescribeStateMachine shows it. */
   definition: string;
   runner: StateMachine;
+  /** The definition as parsed: an interrupted execution goes on with a runner starting at another state. */
+  parsed: Record<string, unknown>;
+  /** Those runners, by the state they start at. */
+  resumeRunners: Map<string, StateMachine>;
   tasks: Map<string, TaskBinding>;
   functions: Map<string, LocalFunction>;
   createdAt: Date;
@@ -134,9 +148,16 @@ interface Execution {
   output?: string;
   error?: string;
   cause?: string;
+  /** The history; once closed and kept on disk, read from there instead (and this emptied). */
   events: HistoryEvent[];
+  eventCount: number;
+  historyOnDisk?: boolean;
+  /** Restored from disk while it ran: goes on at this state with this input, not before `notBefore`. */
+  resume?: { state: string; input: string; notBefore: number };
   invocations: Map<string, Invocation[]>;
   abort?: () => void;
+  /** Ends the wait of an execution launched with a delay. */
+  wake?: () => void;
   settled: Promise<void>;
 }
 
@@ -210,8 +231,10 @@ const functionNameOf = (nameOrArn: string): string => {
  * over the awsJson1_0 protocol, running the very ASL files CDK deploys with aws-local-stepfunctions
  * and binding every Task state to the local handler its `${Placeholder}` names.
  *
- * Executions live in memory only: the sandbox starts clean, as a fresh account would, and an
- * execution cannot outlive the process that runs its handlers anyway.
+ * With a `dir`, executions are kept on disk as they go (see ExecutionJournal): after a restart they are
+ * described and listed as before, and those that were running go on from the last state they entered (resume()),
+ * as a Standard workflow outlives any worker in AWS; a Task whose Lambda call was in flight is called again
+ * once that call would have timed out. Only the most recently closed executions are kept.
  */
 export class StepFunctionsService implements AwsService {
   readonly signingName = 'states';
@@ -224,6 +247,16 @@ export class StepFunctionsService implements AwsService {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly counters = { executionsStarted: 0, stateTransitions: 0 };
   private stopped = false;
+  private readonly journal: ExecutionJournal | undefined;
+  private readonly maxClosed: number;
+  /** Closed executions, in the order they closed: the oldest go first. */
+  private readonly closed = new Set<Execution>();
+  /** Restored executions that were running, waiting for resume(). */
+  private interrupted: Execution[] = [];
+  /** Stopped with a journal: running executions are left as they are on disk, to go on after the next start. */
+  private detached = false;
+  /** When it was stopped so: what the library reports as happening later did not happen to the execution. */
+  private detachedAt = Number.POSITIVE_INFINITY;
 
   constructor(options: StepFunctionsOptions) {
     this.region = options.region;
@@ -232,6 +265,21 @@ export class StepFunctionsService implements AwsService {
     for (const spec of options.machines) {
       const machine = this.load(spec, options.rootDir);
       this.machines.set(machine.arn, machine);
+    }
+    this.maxClosed = Math.max(0, options.maxClosedExecutions ?? DEFAULT_MAX_CLOSED_EXECUTIONS);
+    if (options.dir) {
+      this.journal = new ExecutionJournal(options.dir);
+      for (const stored of this.journal.load()) this.restore(stored);
+      this.trimClosed();
+    }
+  }
+
+  /** Lets the executions that were running when the sandbox last stopped go on; called once the functions can run. */
+  resume(): void {
+    const interrupted = this.interrupted;
+    this.interrupted = [];
+    for (const execution of interrupted) {
+      this.launch(execution, Math.max(0, (execution.resume?.notBefore ?? 0) - Date.now()));
     }
   }
 
@@ -255,11 +303,20 @@ export class StepFunctionsService implements AwsService {
     }
   }
 
-  /** Aborts every running execution. A handler already called finishes on its own (see idle()). */
+  /**
+   * Stops running executions: in memory only, they are aborted; kept on disk, they are left RUNNING there, to go
+   * on after the next start. A handler already called finishes on its own (see idle()).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.detached = this.journal !== undefined;
+    if (this.detached) this.detachedAt = Date.now();
     const running = [...this.running];
-    for (const execution of running) this.abort(execution);
+    for (const execution of running) {
+      if (this.detached) execution.abort?.();
+      else this.abort(execution);
+      execution.wake?.();
+    }
     await Promise.allSettled(running.map((e) => e.settled));
   }
 
@@ -357,7 +414,8 @@ export class StepFunctionsService implements AwsService {
   private getExecutionHistory(body: Record<string, unknown>): GetExecutionHistoryOutput {
     const e = this.execution(required(body, 'executionArn'));
     const withData = optionalBoolean(body, 'includeExecutionData') ?? true;
-    const ordered = optionalBoolean(body, 'reverseOrder') ? [...e.events].reverse() : e.events;
+    const events = e.historyOnDisk && this.journal ? this.journal.history(e.arn) : e.events;
+    const ordered = optionalBoolean(body, 'reverseOrder') ? [...events].reverse() : events;
     const { items, nextToken } = page(ordered, body, e.arn);
     return { events: withData ? items : items.map(withoutData), nextToken };
   }
@@ -472,10 +530,96 @@ export class StepFunctionsService implements AwsService {
       roleArn: `arn:aws:iam::${this.accountId}:role/${spec.name}StateMachineRole`,
       definition,
       runner,
+      parsed,
+      resumeRunners: new Map(),
       tasks,
       functions,
       createdAt: new Date(),
     };
+  }
+
+  /** The machine's definition, started at another of its top-level states (validated already, as a whole). */
+  private runnerFrom(machine: Machine, state: string): StateMachine {
+    if (state === machine.parsed.StartAt) return machine.runner;
+    let runner = machine.resumeRunners.get(state);
+    if (!runner) {
+      runner = new StateMachine({ ...machine.parsed, StartAt: state } as unknown as StateMachineDefinition, {
+        validationOptions: { noValidate: true },
+      });
+      machine.resumeRunners.set(state, runner);
+    }
+    return runner;
+  }
+
+  // --- kept on disk ---
+
+  /** An execution read back from disk: closed, it is kept as it was; running, it waits for resume(). */
+  private restore(stored: StoredExecution): void {
+    const machine = this.machines.get(stored.machineArn);
+    // A machine no longer defined: its executions stay on disk, unlisted.
+    if (!machine) return;
+    const running = stored.status === 'RUNNING';
+    const execution: Execution = {
+      arn: stored.arn,
+      name: stored.name,
+      machine,
+      input: stored.input,
+      status: stored.status,
+      startDate: stored.startDate,
+      ...(stored.stopDate && { stopDate: stored.stopDate }),
+      ...(stored.output !== undefined && { output: stored.output }),
+      ...(stored.error !== undefined && { error: stored.error }),
+      ...(stored.cause !== undefined && { cause: stored.cause }),
+      events: running ? stored.events : [],
+      eventCount: stored.events.length,
+      historyOnDisk: !running,
+      invocations: new Map(),
+      settled: Promise.resolve(),
+    };
+    this.executions.set(execution.arn, execution);
+    if (!running) {
+      this.closed.add(execution);
+      return;
+    }
+    const states = machine.parsed.States;
+    const point = resumePoint(stored.events, new Set(isRecord(states) ? Object.keys(states) : []));
+    if (point) {
+      // The Lambda call in flight when the sandbox died still counts as running until it would have timed out:
+      // an idempotency lock it took may hold until then. (Its state's entry may have been lost with the process,
+      // a moment after the call began: the call is the one that counts.)
+      const { lastTask } = stored;
+      const binding = lastTask && machine.tasks.get(lastTask.state);
+      const timeoutSeconds = Math.min(
+        binding?.fn?.spec.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+        binding?.timeoutSeconds ?? Number.POSITIVE_INFINITY,
+      );
+      const notBefore = lastTask && lastTask.at >= point.enteredAt ? lastTask.at + timeoutSeconds * 1000 : 0;
+      execution.resume = { state: point.state, input: point.input, notBefore };
+    }
+    this.interrupted.push(execution);
+  }
+
+  /** Drops the oldest closed executions beyond what is kept, from memory and disk. */
+  private trimClosed(): void {
+    for (const execution of this.closed) {
+      if (this.closed.size <= this.maxClosed) break;
+      this.closed.delete(execution);
+      this.executions.delete(execution.arn);
+      this.journal?.remove(execution.arn);
+    }
+  }
+
+  /** Once an execution has closed and its history is complete: its history stays on disk only, if it is kept there. */
+  private settle(execution: Execution): void {
+    this.running.delete(execution);
+    if (execution.status === 'RUNNING') return;
+    if (this.journal) {
+      execution.events = [];
+      execution.historyOnDisk = true;
+    }
+    execution.invocations.clear();
+    this.closed.add(execution);
+    this.trimClosed();
   }
 
   // --- running ---
@@ -489,27 +633,49 @@ export class StepFunctionsService implements AwsService {
       status: 'RUNNING',
       startDate: new Date(),
       events: [],
+      eventCount: 0,
       invocations: new Map(),
       settled: Promise.resolve(),
     };
+    // On disk before StartExecution answers: an execution it reported started survives the sandbox.
+    this.journal?.started({ arn, name, machineArn: machine.arn, input, startDate: execution.startDate });
     this.executions.set(arn, execution);
-    this.running.add(execution);
     this.counters.executionsStarted++;
-    // Deferred: the library calls the first handler synchronously, and StartExecution answers first.
-    execution.settled = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.run(execution))
-      .catch((error: unknown) => {
-        if (execution.status === 'RUNNING') this.close(execution, 'FAILED', failure('States.Runtime', String(error)));
-      })
-      .finally(() => this.running.delete(execution));
+    this.launch(execution, 0);
     return execution;
   }
 
+  private launch(execution: Execution, delayMs: number): void {
+    this.running.add(execution);
+    // Deferred: the library calls the first handler synchronously, and StartExecution answers first.
+    const begun = new Promise<void>((resolve) => {
+      if (delayMs <= 0) {
+        setImmediate(resolve);
+        return;
+      }
+      const timer = setTimeout(resolve, delayMs);
+      execution.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    execution.settled = begun
+      .then(() => this.run(execution))
+      .catch((error: unknown) => {
+        if (execution.status === 'RUNNING' && !this.detached) {
+          this.close(execution, 'FAILED', failure('States.Runtime', String(error)));
+        }
+      })
+      .finally(() => this.settle(execution));
+  }
+
   private async run(execution: Execution): Promise<void> {
-    const { machine } = execution;
+    const { machine, resume } = execution;
+    if (this.detached) return;
     if (execution.status !== 'RUNNING') {
-      // Stopped before it began.
-      this.push(execution, 'ExecutionStarted', execution.startDate.getTime(), this.startedDetails(execution));
+      // Stopped before it began (or went on).
+      if (!resume)
+        this.push(execution, 'ExecutionStarted', execution.startDate.getTime(), this.startedDetails(execution));
       this.push(execution, 'ExecutionAborted', Date.now(), this.abortedDetails(execution));
       return;
     }
@@ -517,7 +683,15 @@ export class StepFunctionsService implements AwsService {
     for (const [state, binding] of machine.tasks) {
       handlers[state] = (input) => this.callTask(execution, state, binding, input);
     }
-    const run = machine.runner.run(JSON.parse(execution.input) as Json, {
+    if (resume && !isRecord(isRecord(machine.parsed.States) ? machine.parsed.States[resume.state] : undefined)) {
+      const details = failure('States.Runtime', `State ${resume.state} is no longer in the definition`);
+      this.close(execution, 'FAILED', details);
+      this.push(execution, 'ExecutionFailed', Date.now(), { executionFailedEventDetails: details });
+      return;
+    }
+    // An interrupted execution goes on at the state it was in, with that state's input.
+    const runner = resume ? this.runnerFrom(machine, resume.state) : machine.runner;
+    const run = runner.run(JSON.parse(resume ? resume.input : execution.input) as Json, {
       overrides: { taskResourceLocalHandlers: handlers },
       context: {
         Execution: {
@@ -553,7 +727,7 @@ export class StepFunctionsService implements AwsService {
     }
     // The status turns final only once the history holds the closing event.
     await history;
-    if (execution.status === 'RUNNING') this.close(execution, status, details);
+    if (execution.status === 'RUNNING' && !this.detached) this.close(execution, status, details);
   }
 
   private close(
@@ -561,7 +735,9 @@ export class StepFunctionsService implements AwsService {
     status: ExecutionStatus,
     details: { output?: string; error?: string; cause?: string },
   ): void {
-    Object.assign(execution, { status, stopDate: new Date() }, details);
+    const stopDate = new Date();
+    Object.assign(execution, { status, stopDate }, details);
+    this.journal?.closed(execution.arn, { status, stopDate, ...details });
   }
 
   private abort(execution: Execution, error?: string, cause?: string): void {
@@ -572,7 +748,9 @@ export class StepFunctionsService implements AwsService {
 
   private async callTask(execution: Execution, state: string, binding: TaskBinding, input: Json): Promise<Json> {
     // After an abort the library may still retry the current state; nothing must run then.
-    if (execution.status !== 'RUNNING') throw new Error('The execution has been stopped');
+    if (execution.status !== 'RUNNING' || this.detached) throw new Error('The execution has been stopped');
+    // On disk before the call: were the sandbox to die during it, the call is retried once it would have timed out.
+    this.journal?.task(execution.arn, state, Date.now());
     const invocation: Invocation = {
       binding,
       resource: binding.fn?.arn ?? LAMBDA_INVOKE,
@@ -621,7 +799,11 @@ export class StepFunctionsService implements AwsService {
   // --- history ---
 
   private async record(execution: Execution, logs: AsyncGenerator<LibEvent>): Promise<void> {
-    for await (const event of logs) this.onEvent(execution, event);
+    for await (const event of logs) {
+      // Stopped with the sandbox: what the library reports from then on (the abort) did not happen to the execution.
+      if (event.timestamp > this.detachedAt || (this.detached && event.type === 'ExecutionAborted')) continue;
+      this.onEvent(execution, event);
+    }
   }
 
   /** Maps the library's event log onto AWS history events, adding the Lambda events it lacks. */
@@ -629,7 +811,8 @@ export class StepFunctionsService implements AwsService {
     const at = event.timestamp;
     switch (event.type) {
       case 'ExecutionStarted':
-        this.push(e, 'ExecutionStarted', e.startDate.getTime(), this.startedDetails(e));
+        // A run that goes on from the state the sandbox left it in has started long ago.
+        if (!e.resume) this.push(e, 'ExecutionStarted', e.startDate.getTime(), this.startedDetails(e));
         break;
       case 'StateEntered':
         this.counters.stateTransitions++;
@@ -767,9 +950,12 @@ export class StepFunctionsService implements AwsService {
   }
 
   private push(e: Execution, type: HistoryEventType, at: number, details: Partial<HistoryEvent> = {}): void {
-    const id = e.events.length + 1;
+    const id = ++e.eventCount;
     // Linear executions chain each event to the one before, as AWS's history does.
-    e.events.push({ timestamp: new Date(at), type, id, previousEventId: id - 1, ...details });
+    const event: HistoryEvent = { timestamp: new Date(at), type, id, previousEventId: id - 1, ...details };
+    this.journal?.event(e.arn, event);
+    if (e.historyOnDisk) return;
+    e.events.push(event);
   }
 }
 
