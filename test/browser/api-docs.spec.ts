@@ -22,6 +22,9 @@ test('the API reference lists the operations from the description, loading nothi
   await expectAccessible(page, { disableRules: VIEWER_RULES });
 
   await listProducts.click();
+  // Operations with examples of every kind of value (numbers, strings, arrays, nested objects).
+  await page.getByRole('button', { name: /^POST \/api\/v1\/orders Place an order/ }).click();
+  await page.getByRole('button', { name: /^GET \/api\/v1\/admin\/overview Dashboard overview/ }).click();
   await expect(page.getByText('**Access:**')).toHaveCount(0);
   await expect(page.getByText('Access: public.', { exact: false }).first()).toBeVisible();
   await expect(page.getByRole('row', { name: /^minPrice/ })).toBeVisible();

@@ -6,6 +6,7 @@ export interface SwaggerUIOptions {
   docExpansion?: 'list' | 'full' | 'none';
   showExtensions?: boolean;
   validatorUrl?: string | null;
+  syntaxHighlight?: { activated?: boolean; theme?: string };
 }
 
 export type SwaggerUIBundle = (options: SwaggerUIOptions) => unknown;
