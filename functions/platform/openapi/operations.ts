@@ -52,7 +52,9 @@ export interface OperationDoc {
 export const operations: Record<string, OperationDoc> = {
   'GET /health': {
     summary: 'Health check',
-    description: 'Whether the API can reach its data store.',
+    description:
+      "Whether the API can reach its data store. At the API stage's own URL (and the sandbox's): the shop's origin " +
+      'sends only `/api/*` to the API.',
     responses: { 200: 'The API and its data store answer' },
     body: reply.Health,
   },
