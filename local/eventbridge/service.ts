@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../lib/spec/bindings';
 import {
   type EventRule,
   eventRules,
@@ -7,8 +9,10 @@ import {
   type ScheduledRule,
 } from '../../lib/spec/event-rules';
 import { type AwsRequest, type AwsResponse, type AwsService, jsonError, jsonOk } from '../aws-service';
+import { RetainedList } from '../journal';
 import type { Invoke } from '../lambda/invoke';
 import { compilePattern } from './pattern';
+import { DeliveryJournal, type PendingDelivery } from './persistence';
 import { rateIntervalMs } from './schedule';
 
 /** The event as EventBridge delivers it to a Lambda target. */
@@ -52,7 +56,17 @@ export interface EventBridgeServiceOptions {
    * test need not wait a minute.
    */
   scheduleIntervalMs?: number;
+  /**
+   * Where pending deliveries and dead letters are kept (a folder under DATA_DIR): an event PutEvents accepted is
+   * delivered even if the sandbox stops or dies first (after resumeDeliveries() on the next start). Unset, in
+   * memory only.
+   */
+  dir?: string;
+  /** Dead letters kept, the newest (default 1000). */
+  maxDeadLetters?: number;
 }
+
+export const DEFAULT_MAX_DEAD_LETTERS = 1000;
 
 export interface DeadLetter {
   rule: string;
@@ -135,6 +149,9 @@ const invalidArgument = (field: string): FailedEntry => ({
 
 const validationError = (message: string): AwsResponse => jsonError(400, 'ValidationException', message);
 
+/** One event's delivery to one rule's target. */
+const deliveryId = (event: BusEvent, rule: EventRule) => `${event.id}:${rule.name}`;
+
 /**
  * EventBridge for the sandbox: PutEvents on one custom bus, matched against the event rule table and
  * delivered to the rules' handlers after the response, with retries and a dead-letter list; and the
@@ -160,7 +177,10 @@ export class EventBridgeService implements AwsService {
   private readonly scheduleTimers = new Set<NodeJS.Timeout>();
   private schedulesStarted = false;
   private waiters: (() => void)[] = [];
-  private readonly dead: DeadLetter[] = [];
+  private readonly dead: RetainedList<DeadLetter>;
+  private readonly journal: DeliveryJournal | undefined;
+  /** What the journal owed at start, for resumeDeliveries(). */
+  private owed: PendingDelivery[];
   private readonly counters = {
     eventsReceived: 0,
     eventsRejected: 0,
@@ -177,6 +197,12 @@ export class EventBridgeService implements AwsService {
     this.busArn = `arn:aws:events:${this.region}:${this.accountId}:event-bus/${this.busName}`;
     this.invoke = options.invoke;
     this.log = options.log ?? ((message) => console.warn(message));
+    this.journal = options.dir ? new DeliveryJournal(options.dir) : undefined;
+    this.owed = this.journal?.load() ?? [];
+    this.dead = new RetainedList(
+      Math.max(1, options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS),
+      options.dir && path.join(options.dir, 'dead-letters.jsonl'),
+    );
     this.retry = {
       attempts: Math.max(1, options.retry?.attempts ?? 3),
       baseDelayMs: options.retry?.baseDelayMs ?? 1000,
@@ -245,7 +271,28 @@ export class EventBridgeService implements AwsService {
     for (const schedule of this.schedules) this.runScheduleIn(schedule, schedule.intervalMs);
   }
 
-  /** Cancels scheduled runs and deliveries waiting for their first attempt or a retry; attempts already running finish. */
+  /**
+   * Delivers what the bus still owed when the sandbox last stopped or died: deliveries not begun go at once; one
+   * whose attempt was cut short goes once that attempt would have timed out (a lock its target took may hold
+   * until then), counted as the attempt it was. Called once the targets can run.
+   */
+  resumeDeliveries(): void {
+    if (!this.journal || this.stopped) return;
+    const rules = new Map(this.rules.map(({ rule }) => [rule.name, rule]));
+    const owed = this.owed;
+    this.owed = [];
+    for (const delivery of owed) {
+      const rule = rules.get(delivery.rule);
+      // A rule since removed from the table: nothing to deliver to.
+      if (!rule) this.journal.done(delivery.id);
+      else void this.deliver(rule, delivery.event, delivery);
+    }
+  }
+
+  /**
+   * Cancels scheduled runs and deliveries waiting for their first attempt or a retry; attempts already running
+   * finish. Kept on disk, what is not delivered yet is delivered after the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.scheduleTimers) clearTimeout(timer);
@@ -263,11 +310,11 @@ export class EventBridgeService implements AwsService {
   }
 
   deadLetters(): DeadLetter[] {
-    return [...this.dead];
+    return this.dead.all();
   }
 
   clearDeadLetters(): void {
-    this.dead.length = 0;
+    this.dead.remove();
   }
 
   stats(): EventBridgeStats {
@@ -304,9 +351,14 @@ export class EventBridgeService implements AwsService {
     }
     this.counters.eventsReceived += accepted.length;
     this.counters.eventsRejected += entries.length - accepted.length;
-    for (const event of accepted) {
-      for (const { rule, matches } of this.rules) if (matches(event)) this.deliver(rule, event);
-    }
+    const deliveries = accepted.flatMap((event) =>
+      this.rules
+        .filter(({ matches }) => matches(event))
+        .map(({ rule }) => ({ id: deliveryId(event, rule), rule, event })),
+    );
+    // On disk before PutEvents answers: an accepted event reaches its targets even if the sandbox dies now.
+    this.journal?.queued(deliveries.map(({ id, rule, event }) => ({ id, rule: rule.name, event })));
+    for (const { rule, event } of deliveries) void this.deliver(rule, event);
     return jsonOk({ FailedEntryCount: entries.length - accepted.length, Entries: results });
   }
 
@@ -349,23 +401,37 @@ export class EventBridgeService implements AwsService {
     };
   }
 
-  /** Delivers with retries; the promise resolves once the event is delivered or dead-lettered. */
-  private deliver(rule: EventRule, event: BusEvent): Promise<void> {
+  /**
+   * Delivers with retries; the promise resolves once the event is delivered or dead-lettered. Deliveries of
+   * pattern rules are journalled (scheduled runs are not: the next one comes anyway); `resumed` is one read back.
+   */
+  private deliver(rule: EventRule, event: BusEvent, resumed?: PendingDelivery): Promise<void> {
     this.pending++;
     let resolve = () => {};
     const promise = new Promise<void>((done) => {
       resolve = done;
     });
+    const journal = isScheduled(rule) ? undefined : this.journal;
+    const id = deliveryId(event, rule);
     const attempt = async (attempts: number): Promise<void> => {
+      journal?.attempt(id, attempts);
       try {
         // Each target gets its own copy, as in AWS: a handler that mutates its event affects no other.
         await this.invoke(rule.target, structuredClone(event));
+        journal?.done(id);
         this.counters.deliveriesSucceeded++;
         this.settle(1);
         resolve();
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        if (this.stopped && journal) {
+          // Cut short by the sandbox's stop: tried again after the next start.
+          this.settle(1);
+          resolve();
+          return;
+        }
         if (attempts >= this.retry.attempts || this.stopped) {
+          journal?.done(id);
           this.dead.push({
             rule: rule.name,
             handler: rule.target.handler,
@@ -388,8 +454,15 @@ export class EventBridgeService implements AwsService {
         this.schedule(() => attempt(attempts + 1), delay);
       }
     };
-    // A timer, not a direct call: the PutEvents response goes out before any handler runs.
-    this.schedule(() => attempt(1), 0);
+    if (resumed && resumed.attempts > 0) {
+      // The attempt cut short counts: the next one is the last at most.
+      const timeoutMs = (rule.target.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+      const delay = Math.max(0, (resumed.lastAttemptAt ?? 0) + timeoutMs - Date.now());
+      this.schedule(() => attempt(Math.min(resumed.attempts + 1, this.retry.attempts)), delay);
+    } else {
+      // A timer, not a direct call: the PutEvents response goes out before any handler runs.
+      this.schedule(() => attempt(1), 0);
+    }
     return promise;
   }
 
