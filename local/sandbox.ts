@@ -150,12 +150,14 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     bundled.catch(() => undefined);
     stoppers.push(() => lambda.stop());
     const invoke = lambda.invoke;
+    // Pending deliveries, dead letters, executions and mail are kept beside the tables: a restart goes on.
     const eventBridge = new EventBridgeService({
       busName: BUS_NAME,
       region: REGION,
       accountId: ACCOUNT_ID,
       invoke,
       ...(options.scheduleIntervalSeconds && { scheduleIntervalMs: options.scheduleIntervalSeconds * 1000 }),
+      dir: path.join(dataDir, 'eventbridge'),
     });
     const stepFunctions = new StepFunctionsService({
       region: REGION,
@@ -163,8 +165,9 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       machines: stateMachines,
       rootDir: ROOT_DIR,
       invoke,
+      dir: path.join(dataDir, 'stepfunctions'),
     });
-    const ses = new LocalSes({ region: REGION, verifiedIdentities: [MAIL_FROM] });
+    const ses = new LocalSes({ region: REGION, verifiedIdentities: [MAIL_FROM], dir: path.join(dataDir, 'ses') });
     const secretsManager = new LocalSecretsManager([secret]);
     const search = new LocalSearchService();
     const searchEndpoint = await search.start();
@@ -273,6 +276,9 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     ready = true;
     // Scheduled targets read the tables and the environment: only now can they run.
     eventBridge.startSchedules();
+    // What was under way when the sandbox last stopped or died goes on, now that the functions can run.
+    stepFunctions.resume();
+    eventBridge.resumeDeliveries();
     return { url, port, dataDir, seeded, stop: stopAll };
   } catch (error) {
     await stopAll();
