@@ -46,7 +46,7 @@ export interface SandboxOptions {
    * served there; the AWS endpoint, /_aws/* and /mail answer loopback connections alone. Default: loopback.
    */
   host?: string;
-  /** Instances per function at most: the invocations one function runs at once (default 10). */
+  /** Instances per function at most: the invocations one function runs at once (default: twice the cores, 4 to 10). */
   functionConcurrency?: number;
 }
 
@@ -103,6 +103,8 @@ const indexCatalog = async () => {
 };
 
 export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
+  // Lambda runs Node 22; the SDK's notice about Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir);
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });

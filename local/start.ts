@@ -14,7 +14,7 @@ const quiet = process.env.SANDBOX_QUIET === '1';
 // Runs scheduled rules every N seconds instead of at their own rate (tests that cannot wait a minute).
 const scheduleSeconds = Number(process.env.SANDBOX_SCHEDULE_SECONDS);
 const scheduleIntervalSeconds = scheduleSeconds > 0 ? scheduleSeconds : undefined;
-// Execution environments per function at most (default 10).
+// Execution environments per function at most (default: twice the cores, 4 to 10).
 const concurrency = Number(process.env.SANDBOX_FUNCTION_CONCURRENCY);
 const functionConcurrency = Number.isInteger(concurrency) && concurrency > 0 ? concurrency : undefined;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -26,7 +27,7 @@ export interface LocalLambdaOptions {
   accountId: string;
   /** Every variable a function's instances see: the caller decides (its bindings, the runtime's own, endpoints). */
   environment: (fn: FunctionSpec) => Record<string, string>;
-  /** Instances per function at most, i.e. the invocations it runs at once (default 10). */
+  /** Instances per function at most, i.e. the invocations it runs at once (default: DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /** Invocations that may wait for an instance of a busy function; one more is throttled (default 100). */
   maxQueued?: number;
@@ -60,7 +61,11 @@ export interface LambdaStats {
   functions: Record<string, FunctionStats>;
 }
 
-const DEFAULT_CONCURRENCY = 10;
+/**
+ * Lambda would run many more, but here the instances share this machine's cores: beyond about two per core a
+ * CPU-bound function (bcrypt) gains no throughput, and each of its invocations slows towards its timeout.
+ */
+export const DEFAULT_CONCURRENCY = Math.min(10, Math.max(4, 2 * availableParallelism()));
 const DEFAULT_MAX_QUEUED = 100;
 const DEFAULT_IDLE_MS = 10 * 60_000;
 
