@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   detections,
   EPISODE_SECONDS,
@@ -8,7 +8,7 @@ import {
 } from '../../lib/spec/security-alerts';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
-import type { DomainEvent } from './event-catalog';
+import type { DomainEvent, EventData } from './event-catalog';
 import { logger } from './logger';
 
 /** Who did it: the request that crossed a threshold or signed in. */
@@ -21,67 +21,54 @@ export interface Suspect {
   correlationId: string;
 }
 
-export type Publish = (...events: DomainEvent[]) => Promise<void>;
+type Alert = EventData<'SuspiciousActivityDetected'>;
 
-/**
- * The bus client is loaded on the first alert only: every API function carries this module (the api wrapper
- * raises refusal alerts), and most never publish anything.
- */
-const publishLazily: Publish = async (...events) => (await import('./events')).publish(...events);
+/** An alert waiting for the publisher: its key, and the event it becomes. */
+export interface PendingAlert {
+  key: { pk: string; sk: string };
+  event: DomainEvent<'SuspiciousActivityDetected'>;
+}
 
-const event = (
+/** The sparse feed of alerts not published yet (the platform table's first index). */
+const PENDING = 'ALERTS#PENDING';
+
+const alertOf = (
   kind: SuspiciousActivityKind,
   suspect: Suspect,
   counted: { count: number; windowSeconds: number },
   now: Date,
-): DomainEvent<'SuspiciousActivityDetected'> => ({
-  context: SUSPICIOUS_ACTIVITY.context,
-  detailType: SUSPICIOUS_ACTIVITY.detailType,
-  version: 1,
-  correlationId: suspect.correlationId,
-  data: {
-    kind,
-    ip: suspect.ip,
-    ...(suspect.userAgent && { userAgent: suspect.userAgent.slice(0, 512) }),
-    ...(suspect.userId && { userId: suspect.userId }),
-    ...(suspect.email && { email: suspect.email }),
-    ...counted,
-    detectedAt: now.toISOString(),
-  },
+): Alert => ({
+  kind,
+  ip: suspect.ip,
+  ...(suspect.userAgent && { userAgent: suspect.userAgent.slice(0, 512) }),
+  ...(suspect.userId && { userId: suspect.userId }),
+  ...(suspect.email && { email: suspect.email }),
+  ...counted,
+  detectedAt: now.toISOString(),
 });
 
 /**
- * Raises SuspiciousActivityDetected once per episode. Detection never changes the answer to the request that
- * triggers it: a failure to remember or to publish is logged, not thrown.
+ * Detects suspicious activity, once per episode, and leaves each alert pending in the platform table; the
+ * scheduled publisher (`pendingAlerts().publish`) turns it into a SuspiciousActivityDetected event within a
+ * minute. The functions that detect (every API function, the authorizer) so never load the bus client, and
+ * detecting costs a request at most one conditional write, only when it reaches a threshold. Detection never
+ * changes the answer to the request: a failed write is logged, not thrown.
  */
-export const securityAlerts = (client = documentClient, publish: Publish = publishLazily) => {
+export const securityAlerts = (client = documentClient) => {
   const table = () => tableName('platform');
-
-  /** Opens the subject's episode unless one is open: a conditional write, so one caller wins however many race. */
-  const openEpisode = async (key: { pk: string; sk: string }, now: Date): Promise<boolean> => {
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: table(),
-          Item: { ...key, openedAt: now.toISOString(), expiresAt: nowSeconds + EPISODE_SECONDS },
-          // TTL deletes expired items lazily (up to days late): an expired marker counts as none.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+  const pendingFields = (alert: Alert, correlationId: string, now: Date) => ({
+    alert,
+    correlationId,
+    gsi1pk: PENDING,
+    gsi1sk: `${now.toISOString()}#${alert.kind}`,
+  });
 
   return {
     /**
      * Called with every count of a detected kind (a tally's or a lockout counter's): raises the alert when the
      * count is exactly the threshold, which one request only ever sees per window, and the subject (the IP, or
-     * the account for failed sign-ins) has no episode open. Answers whether it raised one.
+     * the account for failed sign-ins) has no episode open: a conditional write opens it, so one caller wins
+     * however many race, and the subject stays quiet for EPISODE_SECONDS. Answers whether it raised one.
      */
     async counted(
       kind: Exclude<SuspiciousActivityKind, 'admin_new_ip'>,
@@ -92,35 +79,43 @@ export const securityAlerts = (client = documentClient, publish: Publish = publi
       const { threshold, windowSeconds } = detections[kind];
       if (count !== threshold) return false;
       const subject = kind === 'login_failures' ? (suspect.email ?? suspect.userId ?? suspect.ip) : suspect.ip;
-      const key = { pk: `ALERT#${kind}#${subject}`, sk: 'ALERT' };
+      const nowSeconds = Math.floor(now.getTime() / 1000);
       try {
-        if (!(await openEpisode(key, now))) return false;
-        try {
-          await publish(event(kind, suspect, { count, windowSeconds }, now));
-        } catch (error) {
-          // Closed again, so that the next crossing alerts rather than an episode nobody heard of.
-          await client.send(new DeleteCommand({ TableName: table(), Key: key }));
-          throw error;
-        }
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: {
+              pk: `ALERT#${kind}#${subject}`,
+              sk: 'ALERT',
+              expiresAt: nowSeconds + EPISODE_SECONDS,
+              ...pendingFields(alertOf(kind, suspect, { count, windowSeconds }, now), suspect.correlationId, now),
+            },
+            // TTL deletes expired items lazily (up to days late): an expired episode counts as none.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          }),
+        );
         logger.warn('suspicious activity', { kind, subject, count });
         return true;
       } catch (error) {
-        logger.error('suspicious activity not raised', { error, kind, subject });
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          logger.error('suspicious activity not raised', { error, kind, subject });
+        }
         return false;
       }
     },
 
     /**
-     * Remembers the IPs each admin signed in from (a string set, added to atomically) and raises the alert when
-     * one is new for that admin. An admin's very first sign-in sets the baseline and raises nothing.
+     * Remembers the IPs each admin signed in from (a string set, added to atomically: of racing sign-ins from a
+     * new IP, one sees it new) and raises the alert when one is new for that admin. An admin's very first
+     * sign-in sets the baseline and raises nothing.
      */
     async adminSignedIn(suspect: Suspect & { userId: string }, now = new Date()): Promise<boolean> {
-      const key = { pk: `ADMIN_IPS#${suspect.userId}`, sk: 'ADMIN_IPS' };
       try {
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: table(),
-            Key: key,
+            Key: { pk: `ADMIN_IPS#${suspect.userId}`, sk: 'ADMIN_IPS' },
             UpdateExpression: 'ADD ips :ip SET lastIp = :plain, lastAt = :now',
             ExpressionAttributeValues: {
               ':ip': new Set([suspect.ip]),
@@ -132,20 +127,21 @@ export const securityAlerts = (client = documentClient, publish: Publish = publi
         );
         const known = Attributes?.ips as Set<string> | undefined;
         if (known === undefined || known.has(suspect.ip)) return false;
-        try {
-          await publish(event('admin_new_ip', suspect, { count: 1, windowSeconds: 0 }, now));
-        } catch (error) {
-          // Forgotten again, so that the next sign-in from it alerts.
-          await client.send(
-            new UpdateCommand({
-              TableName: table(),
-              Key: key,
-              UpdateExpression: 'DELETE ips :ip',
-              ExpressionAttributeValues: { ':ip': new Set([suspect.ip]) },
-            }),
-          );
-          throw error;
-        }
+        await client.send(
+          new PutCommand({
+            TableName: table(),
+            Item: {
+              pk: `ALERT#admin_new_ip#${suspect.userId}#${suspect.ip}`,
+              sk: 'ALERT',
+              expiresAt: Math.floor(now.getTime() / 1000) + EPISODE_SECONDS,
+              ...pendingFields(
+                alertOf('admin_new_ip', suspect, { count: 1, windowSeconds: 0 }, now),
+                suspect.correlationId,
+                now,
+              ),
+            },
+          }),
+        );
         logger.warn('suspicious activity', { kind: 'admin_new_ip', userId: suspect.userId, ip: suspect.ip });
         return true;
       } catch (error) {
@@ -157,3 +153,65 @@ export const securityAlerts = (client = documentClient, publish: Publish = publi
 };
 
 export type SecurityAlerts = ReturnType<typeof securityAlerts>;
+
+/** The publisher's side: the alerts left pending, claimed one at a time. */
+export const pendingAlerts = (client = documentClient) => {
+  const table = () => tableName('platform');
+  return {
+    /** The oldest pending alerts (a sparse index partition: empty, it costs one small read). */
+    async list(limit = 25): Promise<PendingAlert[]> {
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pending',
+          ExpressionAttributeValues: { ':pending': PENDING },
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => ({
+        key: { pk: String(item.pk), sk: String(item.sk) },
+        event: {
+          context: SUSPICIOUS_ACTIVITY.context,
+          detailType: SUSPICIOUS_ACTIVITY.detailType,
+          version: 1,
+          correlationId: String(item.correlationId),
+          data: item.alert as Alert,
+        },
+      }));
+    },
+
+    /** Takes the alert off the pending feed; false when another run took it first (it publishes it). */
+    async claim(key: PendingAlert['key'], now = new Date()): Promise<boolean> {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: key,
+            UpdateExpression: 'REMOVE gsi1pk, gsi1sk SET publishedAt = :now',
+            ConditionExpression: 'gsi1pk = :pending',
+            ExpressionAttributeValues: { ':pending': PENDING, ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    /** Puts a claimed alert back on the feed (its publishing failed): the next run tries again. */
+    async release(key: PendingAlert['key'], now = new Date()): Promise<void> {
+      await client.send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: key,
+          UpdateExpression: 'SET gsi1pk = :pending, gsi1sk = :order REMOVE publishedAt',
+          ExpressionAttributeValues: { ':pending': PENDING, ':order': `${now.toISOString()}#retry` },
+        }),
+      );
+    },
+  };
+};
+
+export type PendingAlerts = ReturnType<typeof pendingAlerts>;

@@ -1,6 +1,5 @@
 import type { ApiRequest } from '../shared/api';
 import { auditLog } from '../shared/audit';
-import { documentClient } from '../shared/dynamo';
 import { publish } from '../shared/events';
 import { rateLimiter } from '../shared/rate-limit';
 import { securityAlerts } from '../shared/security-alerts';
@@ -12,7 +11,7 @@ export const deps: UsersDeps = {
   users: usersStore(),
   audit: auditLog(),
   limiter: rateLimiter(),
-  alerts: securityAlerts(documentClient, publish),
+  alerts: securityAlerts(),
   publish,
 };
 

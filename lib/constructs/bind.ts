@@ -9,8 +9,6 @@ import { readAdminEmail } from '../app-config';
 import type { Bindings } from '../spec/bindings';
 import { DEFAULT_SEARCH_INDEX } from '../spec/env';
 import { type BindingTargets, bindingEnvironment } from '../spec/environment';
-import { EVENT_SOURCE_PREFIX } from '../spec/event-rules';
-import { SUSPICIOUS_ACTIVITY } from '../spec/security-alerts';
 import type { TableName } from '../spec/tables';
 import type { MailSender } from '../stateful-stack';
 
@@ -57,24 +55,11 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
   if (bindings.events) resources.bus.grantPutEventsTo(fn);
 
   if (bindings.audit) {
-    // Writes only (records, tallies, episode markers): no read of the counters, idempotency records or journal.
+    // Writes only (records, tallies, pending alerts): no read of the counters, idempotency records or journal.
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [resources.tables.platform.tableArn],
-      }),
-    );
-    // One event, from one source: a function that may only raise alerts cannot forge an order's events.
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [resources.bus.eventBusArn],
-        conditions: {
-          StringEquals: {
-            'events:source': `${EVENT_SOURCE_PREFIX}${SUSPICIOUS_ACTIVITY.context}`,
-            'events:detail-type': SUSPICIOUS_ACTIVITY.detailType,
-          },
-        },
       }),
     );
   }

@@ -17,8 +17,8 @@ export interface Bindings {
   /** The product search domain (SEARCH_ENDPOINT), signed HTTP reads or reads and writes. */
   search?: 'read' | 'readwrite';
   /**
-   * The audit trail: PutItem, UpdateItem and DeleteItem on the platform table (PLATFORM_TABLE), and PutEvents of
-   * SuspiciousActivityDetected alone on the platform bus (EVENT_BUS_NAME). Every route has it (lib/spec/routes.ts).
+   * The audit trail: PutItem and UpdateItem on the platform table (PLATFORM_TABLE), no read: audit records,
+   * tallies, pending security alerts. Every route has it (lib/spec/routes.ts), and the authorizer.
    */
   audit?: boolean;
 }

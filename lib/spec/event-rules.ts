@@ -46,6 +46,17 @@ export const eventRules: EventRule[] = [
     target: { handler: 'platform/handlers/events/record-event', bindings: { tables: { platform: 'readwrite' } } },
   },
   {
+    name: 'PublishPendingSecurityAlerts',
+    description:
+      'Publishes the SuspiciousActivityDetected events that detections left pending in the platform table, once a minute',
+    schedule: 'rate(1 minute)',
+    target: {
+      handler: SUSPICIOUS_ACTIVITY.publisher,
+      bindings: { tables: { platform: 'readwrite' }, events: true },
+      timeout: 60,
+    },
+  },
+  {
     name: 'AuditSuspiciousActivity',
     description:
       'Keeps each SuspiciousActivityDetected in the audit log and counts it in the CloudWatch metric the alarm watches',

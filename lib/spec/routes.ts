@@ -15,8 +15,8 @@ export interface Route extends FunctionSpec {
 export const API_BASE = '/api/v1';
 
 /**
- * Every route's api() wrapper writes the audit trail (refusals, server errors) and may raise
- * SuspiciousActivityDetected, so every route's function is bound to `audit`, whatever else it declares.
+ * Every route's api() wrapper writes the audit trail (refusals, server errors, pending security alerts), so
+ * every route's function is bound to `audit`, whatever else it declares.
  */
 const withAuditTrail = (table: Route[]): Route[] =>
   table.map((route) => ({ ...route, bindings: { ...route.bindings, audit: true } }));
@@ -341,7 +341,7 @@ export const routes: Route[] = withAuditTrail([
 /** The Lambda authorizer in front of every route whose level is not public. */
 export const authorizer: FunctionSpec = {
   handler: 'users/handlers/http/authorizer',
-  // Reads the user's token version and revocations; tallies refusals and raises SuspiciousActivityDetected.
+  // Reads the user's token version and revocations; tallies refusals and leaves security alerts pending.
   bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true, audit: true },
 };
 

@@ -5,10 +5,11 @@ import { loginFailureLimits } from './rate-limits';
  * (functions/shared/security-alerts.ts) and by CDK (the grant to publish it, the metric and its alarm).
  */
 export const SUSPICIOUS_ACTIVITY = {
-  /** The one detail type every function may publish (the audit binding's grant names it). */
   detailType: 'SuspiciousActivityDetected',
   /** Its context: the event's source is `shop.security`. */
   context: 'security',
+  /** Publishes the alerts the detecting functions left pending (they never load the bus client). */
+  publisher: 'platform/handlers/events/publish-security-alerts',
   /** The consumer that keeps each event in the audit log and counts it in the metric. */
   recorder: 'platform/handlers/events/record-suspicious-activity',
   /** The CloudWatch metric the recorder emits once per event (EMF); the alarm watches it. */

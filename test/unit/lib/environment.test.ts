@@ -48,11 +48,8 @@ describe('bindingEnvironment', () => {
     expect(() => bindingEnvironment({ checkout: true }, bare)).toThrow(/checkout/);
   });
 
-  it('gives the audit trail the platform table and the bus', () => {
-    expect(bindingEnvironment({ audit: true }, targets)).toEqual({
-      PLATFORM_TABLE: targets.tables.platform,
-      EVENT_BUS_NAME: targets.eventBusName,
-    });
+  it('gives the audit trail the platform table', () => {
+    expect(bindingEnvironment({ audit: true }, targets)).toEqual({ PLATFORM_TABLE: targets.tables.platform });
   });
 
   it('never hands a function a variable of a table it is not bound to (every function of the tables)', () => {
