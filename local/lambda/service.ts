@@ -33,6 +33,11 @@ export interface LocalLambdaOptions {
   maxQueued?: number;
   /** An instance idle this long is stopped, as Lambda reclaims idle environments (default 10 minutes). */
   idleMs?: number;
+  /**
+   * Instances of all functions together (about 17 MB each) beyond which a cold start first stops the least
+   * recently used idle instance of any function (default 48). Busy instances are never stopped for it.
+   */
+  maxInstances?: number;
   /** Where the instances' output goes, line by line (default: this process's stdout and stderr). */
   output?: (line: string, from: { handler: string; stream: 'stdout' | 'stderr' }) => void;
 }
@@ -68,6 +73,7 @@ export interface LambdaStats {
 export const DEFAULT_CONCURRENCY = Math.min(10, Math.max(4, 2 * availableParallelism()));
 const DEFAULT_MAX_QUEUED = 100;
 const DEFAULT_IDLE_MS = 10 * 60_000;
+const DEFAULT_MAX_INSTANCES = 48;
 
 const entryName = (handler: string) => handler.replaceAll('/', '-');
 const RUNTIME_ENTRY = 'runtime';
@@ -250,10 +256,17 @@ class FunctionPool {
 
   /** Stops the instances idle since before `cutoff`. */
   reap(cutoff: number) {
-    for (const instance of this.idle.filter((i) => i.lastUsed < cutoff)) {
-      this.discard(instance);
-      void instance.terminate();
-    }
+    for (const instance of this.idle.filter((i) => i.lastUsed < cutoff)) this.evict(instance);
+  }
+
+  /** The instance idle the longest, if any. */
+  leastRecentlyUsed(): Instance | undefined {
+    return this.idle[0];
+  }
+
+  evict(instance: Instance) {
+    this.discard(instance);
+    void instance.terminate();
   }
 
   async stop() {
@@ -291,6 +304,10 @@ class FunctionPool {
         void instance.terminate();
         throw error;
       });
+      if (this.stopped) {
+        await instance.terminate();
+        throw new Error('The sandbox is stopping');
+      }
       this.initMs.push(initMs);
       if (this.initMs.length > 100) this.initMs.shift();
       this.instances.add(instance);
@@ -425,6 +442,7 @@ export class LocalLambda {
 
   private async startInstance(fn: FunctionSpec, died: (instance: Instance) => void): Promise<Instance> {
     await this.build();
+    this.makeRoom();
     const file = (entry: string) => path.join(this.options.workDir, `${entry}.mjs`);
     const functionName = localFunctionName(fn.handler);
     const memoryMb = fn.memory ?? DEFAULT_MEMORY_MB;
@@ -449,6 +467,22 @@ export class LocalLambda {
       ...this.options.environment(fn),
     };
     return new Instance(fn, { runtime: file(RUNTIME_ENTRY), data, env }, this.output, died);
+  }
+
+  /** At the cap of instances, stops the idle instance of any function that was used the longest time ago. */
+  private makeRoom() {
+    const pools = [...this.pools.values()];
+    if (
+      pools.reduce((sum, pool) => sum + pool.instances.size, 0) < (this.options.maxInstances ?? DEFAULT_MAX_INSTANCES)
+    ) {
+      return;
+    }
+    let oldest: { pool: FunctionPool; instance: Instance } | undefined;
+    for (const pool of pools) {
+      const instance = pool.leastRecentlyUsed();
+      if (instance && (!oldest || instance.lastUsed < oldest.instance.lastUsed)) oldest = { pool, instance };
+    }
+    oldest?.pool.evict(oldest.instance);
   }
 
   /**

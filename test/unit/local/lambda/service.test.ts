@@ -217,6 +217,19 @@ describe('LocalLambda', () => {
     expect(lambda.stats().functions.echo).toMatchObject({ coldStarts: 2 });
   });
 
+  it('at its cap of instances, stops the least recently used idle instance of another function to start one', async () => {
+    const { lambda } = start({ maxInstances: 2 });
+
+    await lambda.invoke(fn('echo'), {});
+    await lambda.invoke(fn('fails'), {}).catch(() => undefined);
+    await lambda.invoke(fn('orders-table', { bindings: { tables: { orders: 'read' } } }), {});
+
+    const { instances, functions } = lambda.stats();
+    expect(instances).toBe(2);
+    expect(functions.echo?.instances).toBe(0);
+    expect(await lambda.invoke(fn('echo'), {})).toMatchObject({ invocations: 1 });
+  });
+
   it('knows the functions it was given only', async () => {
     const { lambda } = start();
 
