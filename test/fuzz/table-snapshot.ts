@@ -6,7 +6,7 @@ import { localTableName } from '../../local/dynamodb';
  * Records a refused request writes by design, in the platform table: the audit trail of the refusal, the
  * rate-limit and lockout counters it counts in, and the detection of suspicious activity it may feed.
  */
-const BOOKKEEPING = /^(AUDIT#|RATE#|SUSPICIOUS|SEEN#)/;
+const BOOKKEEPING = /^(AUDIT#|RATE#|ALERT#)/;
 
 export type Snapshot = Map<string, string>;
 
