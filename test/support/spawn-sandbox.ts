@@ -15,20 +15,42 @@ export interface SpawnedSandbox {
   output(): string;
   /** Stops it (SIGTERM, SIGKILL after 10 s), ends a DynamoDB Local it left behind, and removes its DATA_DIR. */
   stop(): Promise<void>;
+  /**
+   * Kills it as a crash would (SIGKILL: no clean-up of its own), waits until it and its DynamoDB Local are gone,
+   * and leaves its DATA_DIR as the crash left it, for a sandbox started on it next.
+   */
+  kill(): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** Also pass its stderr through as it comes. */
+  echoErrors?: boolean;
+  /** Start on this DATA_DIR (one a killed sandbox left, say) instead of a fresh one. */
+  dataDir?: string;
+  /** Listen on this port instead of a free one. */
+  port?: number;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Starts a sandbox exactly as `npm start` does, on a free port with a throw-away DATA_DIR, and waits until
- * /health answers 200. `env` adds to (or overrides) the sandbox's variables; `echoErrors` also passes its
- * stderr through as it comes.
+ * Starts a sandbox exactly as `npm start` does, on a free port with a throw-away DATA_DIR (unless `options`
+ * name them), and waits until /health answers 200. `env` adds to (or overrides) the sandbox's variables.
  */
 export const spawnSandbox = async (
   purpose: string,
   env: Record<string, string> = {},
-  { echoErrors = false } = {},
+  { echoErrors = false, ...options }: SpawnOptions = {},
 ): Promise<SpawnedSandbox> => {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), `shop-${purpose}-`));
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), `shop-${purpose}-`));
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     cwd: ROOT,
@@ -70,6 +92,26 @@ export const spawnSandbox = async (
     rmSync(dataDir, { recursive: true, force: true });
   };
 
+  const kill = async () => {
+    let dynamoPid = 0;
+    try {
+      dynamoPid = Number(readFileSync(path.join(dataDir, 'dynamodb.pid'), 'utf8'));
+    } catch {
+      // DynamoDB Local not started (yet).
+    }
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    // DynamoDB Local ends with its parent (it watches its stdin); past 10 s, it is ended here.
+    const deadline = Date.now() + 10_000;
+    while (dynamoPid > 0 && alive(dynamoPid) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (dynamoPid > 0 && alive(dynamoPid)) process.kill(dynamoPid, 'SIGKILL');
+  };
+
   const deadline = Date.now() + 90_000;
   for (;;) {
     let failure: string | undefined;
@@ -83,7 +125,7 @@ export const spawnSandbox = async (
       (reply) => reply.status,
       () => 0, // Not listening yet.
     );
-    if (status === 200) return { url, dataDir, pid: child.pid ?? 0, output: () => output, stop };
+    if (status === 200) return { url, dataDir, pid: child.pid ?? 0, output: () => output, stop, kill };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 };
