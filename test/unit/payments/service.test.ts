@@ -80,6 +80,18 @@ describe('chargeOrder', () => {
     expect(eventTypes(deps)).toEqual(['PaymentSucceeded']);
   });
 
+  it('finds the payment it wrote when retried after dying before its outcome was recorded', async () => {
+    const deps = testDeps();
+    const first = await chargeOrder(deps, charge());
+    // The process died between the payment's write and the idempotency record's completion: the lock expired.
+    deps.chargeRecords.records.clear();
+    const retried = await chargeOrder(deps, charge());
+    expect(retried.payment).toEqual(first.payment);
+    expect(deps.store.all()).toEqual([first.payment]);
+    // Asked again with the same key: a processor that remembers it charges nothing more.
+    expect(new Set(chargeRequests(deps).map((r) => r.idempotencyKey)).size).toBe(1);
+  });
+
   it('charges once when duplicates arrive together: they wait for the first outcome', async () => {
     const deps = testDeps();
     const results = await Promise.all(Array.from({ length: 10 }, () => chargeOrder(deps, charge())));
