@@ -262,23 +262,26 @@ export class LocalApiGateway {
   /**
    * Calls the route's function as a Lambda proxy integration does. As in AWS: a function error (a timeout
    * included) is a 502, a throttled function a 500, both with the DEFAULT_5XX body; no answer within the
-   * integration timeout (waiting for an instance included) is a 504, INTEGRATION_TIMEOUT.
+   * integration timeout is a 504, INTEGRATION_TIMEOUT, and the function runs on. The timeout counts from the
+   * invocation's start (see InvokeOptions.onStart), as Lambda has no wait for a free instance.
    */
   private async integrate(route: Route, event: APIGatewayProxyEvent): Promise<HttpReply> {
     const seconds = this.identity.integrationTimeoutSeconds ?? INTEGRATION_TIMEOUT_SECONDS;
-    const abandon = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let timeOut: (value: typeof TIMED_OUT) => void = () => undefined;
     const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), seconds * 1000);
+      timeOut = resolve;
     });
-    const call = this.invoke(route, event, { signal: abandon.signal });
-    // Abandoned at the timeout, its outcome is nobody's: it must not surface as an unhandled rejection.
+    const onStart = () => {
+      timer = setTimeout(() => timeOut(TIMED_OUT), seconds * 1000);
+    };
+    const call = this.invoke(route, event, { onStart });
+    // Given up at the timeout, its outcome is nobody's: it must not surface as an unhandled rejection.
     call.catch(() => undefined);
     let result: APIGatewayProxyResult;
     try {
       const outcome = await Promise.race([call, timedOut]);
       if (outcome === TIMED_OUT) {
-        abandon.abort(new Error(`${route.method} ${route.path}: no answer within ${seconds} s`));
         console.error(`${route.method} ${route.path}: integration timed out after ${seconds} s`);
         return gatewayReply('INTEGRATION_TIMEOUT');
       }

@@ -2,10 +2,11 @@ import type { FunctionSpec } from '../../lib/spec/bindings';
 
 export interface InvokeOptions {
   /**
-   * The caller gave up (API Gateway's integration timeout): an invocation still waiting for an instance is
-   * dropped, as it never reached the function. One already running goes on, as in Lambda.
+   * Called when the invocation stops waiting for a free instance of its function (at once if one is free), as it
+   * is given one or starts one. Lambda would have had an instance at once: API Gateway's integration timeout
+   * counts from here, not from a wait that only this machine's few cores impose.
    */
-  signal?: AbortSignal;
+  onStart?: () => void;
 }
 
 /** Runs a function of the tables (routes, authorizer, event rules, state machines) with an event, as Lambda would. */

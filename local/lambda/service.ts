@@ -219,8 +219,7 @@ class FunctionPool {
   ) {}
 
   /** An instance for one invocation: an idle one, else a new one (a cold start) under the limit, else a wait. */
-  async acquire(signal?: AbortSignal): Promise<Instance> {
-    signal?.throwIfAborted();
+  async acquire(onStart?: () => void): Promise<Instance> {
     if (this.stopped) throw new Error('The sandbox is stopping');
     let instance = this.idle.pop();
     if (!instance) {
@@ -228,8 +227,9 @@ class FunctionPool {
       else if (this.waiters.length >= this.maxQueued) {
         this.counters.throttles++;
         throw new LambdaThrottledError(this.fn.handler, this.concurrency);
-      } else instance = await this.wait(signal);
+      } else instance = await this.wait();
     }
+    onStart?.();
     this.busy++;
     if (instance) return instance;
     try {
@@ -317,22 +317,8 @@ class FunctionPool {
     }
   }
 
-  private wait(signal?: AbortSignal): Promise<Instance | undefined> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: (instance) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(instance);
-        },
-        reject,
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
+  private wait(): Promise<Instance | undefined> {
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   /** Forgets a dead or reclaimed instance; the room it leaves goes to the next waiter. */
@@ -382,7 +368,7 @@ export class LocalLambda {
     const pool = this.pool(fn);
     let instance: Instance;
     try {
-      instance = await pool.acquire(options.signal);
+      instance = await pool.acquire(options.onStart);
     } catch (error) {
       // An init error is the invocation's error, as Lambda reports it.
       if (error instanceof FunctionError) {
@@ -390,10 +376,6 @@ export class LocalLambda {
         pool.counters.errors++;
       }
       throw error;
-    }
-    if (options.signal?.aborted) {
-      pool.release(instance);
-      throw options.signal.reason;
     }
     pool.counters.invocations++;
     try {
