@@ -1,7 +1,10 @@
 import { parse } from '../../../shared/validation';
-import { deps } from '../../deps';
+import { deps as ordersDeps } from '../../deps';
+import { countingOrdersStore } from '../../metrics';
 import { CheckoutState } from '../../schemas';
 import { confirmOrder } from '../../service';
+
+const deps = { ...ordersDeps, orders: countingOrdersStore(ordersDeps.orders) };
 
 /**
  * Checkout step: PENDING -> CONFIRMED, recording the payment that paid for it. An order cancelled

@@ -1,7 +1,10 @@
 import { parse } from '../../../shared/validation';
-import { deps } from '../../deps';
+import { deps as ordersDeps } from '../../deps';
+import { countingOrdersStore } from '../../metrics';
 import { CheckoutState } from '../../schemas';
 import { failOrder } from '../../service';
+
+const deps = { ...ordersDeps, orders: countingOrdersStore(ordersDeps.orders) };
 
 /** Checkout compensation, last: PENDING -> FAILED with the reason the saga recorded in $.failure. */
 export const handler = async (event: unknown) => {
