@@ -47,6 +47,8 @@ export const runtimeEnvironment = ({ region, endpoint, settings }: SandboxEnviro
     // Lambda runs Node 22; the SDK's notice about Node 20 is noise here.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: settings.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // EMF lines (business metrics) would only crowd the console here: none unless the sandbox is started with false.
+    POWERTOOLS_METRICS_DISABLED: settings.POWERTOOLS_METRICS_DISABLED ?? 'true',
     ...Object.fromEntries(forwarded),
   };
 };
