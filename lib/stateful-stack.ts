@@ -14,6 +14,8 @@ import { type KeyAttribute, type TableName, tableNames, tables } from './spec/ta
 export interface MailSender {
   address: string;
   identityArn: string;
+  /** The configuration set the sender's mail goes out through (bounces and complaints are tracked there). */
+  configurationSetArn?: string;
 }
 
 /** What the stateless stack may use; the stateful stack provides it, tests may fake it. */

@@ -36,7 +36,7 @@ export const sampleDataLoader: FunctionSpec = {
 /** Creates and fills the product search index on deploy (a CloudFormation custom resource). */
 export const searchIndexSetup: FunctionSpec = {
   handler: 'search/handlers/deploy/setup-index',
-  bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
+  bindings: { tables: { catalog: 'read' }, search: 'setup' },
   timeout: 600,
   memory: 1024,
 };

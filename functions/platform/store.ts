@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { platformKeys } from '../../lib/spec/platform';
 import { tableName } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 
@@ -23,9 +24,8 @@ export const platformStore = (client = documentClient) => ({
         new PutCommand({
           TableName: tableName('platform'),
           Item: {
-            pk: `EVENT#${entry.id}`,
-            sk: 'EVENT',
-            gsi1pk: `EVENTS#${entry.time.slice(0, 10)}`,
+            ...platformKeys.event(entry.id),
+            gsi1pk: platformKeys.eventsOfDay(entry.time.slice(0, 10)),
             gsi1sk: `${entry.time}#${entry.id}`,
             ...entry,
           },
@@ -41,13 +41,13 @@ export const platformStore = (client = documentClient) => ({
 
   async getEvent(id: string) {
     const { Item } = await client.send(
-      new GetCommand({ TableName: tableName('platform'), Key: { pk: `EVENT#${id}`, sk: 'EVENT' } }),
+      new GetCommand({ TableName: tableName('platform'), Key: platformKeys.event(id) }),
     );
     return Item as JournalEntry | undefined;
   },
 
   /** One cheap read that proves the table is reachable with this function's grant. */
   async probe(): Promise<void> {
-    await client.send(new GetCommand({ TableName: tableName('platform'), Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
+    await client.send(new GetCommand({ TableName: tableName('platform'), Key: platformKeys.health }));
   },
 });

@@ -1,4 +1,5 @@
 import { QueryCommand, type QueryCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { platformKeys } from '../../lib/spec/platform';
 import { tableName } from '../shared/config';
 import { conditionFailed, documentClient, transactWithRetry } from '../shared/dynamo';
 
@@ -24,10 +25,13 @@ export interface DayCounters {
   failedByReason: Record<string, number>;
 }
 
-const DAILY = 'REPORT#DAILY';
-const dayKey = (day: string) => ({ pk: DAILY, sk: `DAY#${day}` });
-/** Beside the event's journal entry (`EVENT#<id>` / `EVENT`): the proof it was counted. */
-const countedKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'COUNTED#DAILY' });
+const DAILY = platformKeys.reportDays;
+const dayKey = platformKeys.reportDay;
+/**
+ * The proof an event was counted, in the counters' own partitions (`REPORT#...`), so that counting needs no
+ * write to the event journal's (`EVENT#...`).
+ */
+const countedKey = platformKeys.reportCounted;
 const REVENUE_PREFIX = 'revenueCents#';
 const FAILED_PREFIX = 'failed#';
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { platformKeys } from '../../lib/spec/platform';
 import { AUDIT_TYPES, type AuditType, type TalliedAuditType } from './audit-types';
 import { tableName } from './config';
 import { decodeCursor, encodeCursor, keySchema } from './cursor';
@@ -53,7 +54,7 @@ export interface AuditFilter {
   cursor?: string;
 }
 
-const FEED = 'AUDIT';
+const FEED = platformKeys.auditFeed;
 const MAX_TIME = '9999-12-31T23:59:59.999Z';
 
 const indexKeys = (record: Pick<AuditRecord, 'id' | 'time' | 'actor'>) => {
@@ -61,7 +62,7 @@ const indexKeys = (record: Pick<AuditRecord, 'id' | 'time' | 'actor'>) => {
   return {
     gsi1pk: FEED,
     gsi1sk: order,
-    ...(record.actor && { gsi2pk: `AUDIT#ACTOR#${record.actor}`, gsi2sk: order }),
+    ...(record.actor && { gsi2pk: platformKeys.auditByActor(record.actor), gsi2sk: order }),
   };
 };
 
@@ -76,7 +77,7 @@ export const auditLog = (client = documentClient) => {
     await client.send(
       new PutCommand({
         TableName: tableName('platform'),
-        Item: { pk: `AUDIT#${record.id}`, sk: 'AUDIT', ...indexKeys(record), ...record },
+        Item: { ...platformKeys.audit(record.id), ...indexKeys(record), ...record },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -126,7 +127,7 @@ export const auditLog = (client = documentClient) => {
       const { Attributes } = await client.send(
         new UpdateCommand({
           TableName: tableName('platform'),
-          Key: { pk: `AUDIT#${id}`, sk: 'AUDIT' },
+          Key: platformKeys.audit(id),
           UpdateExpression: `SET ${[...sets, '#lastAt = :now'].join(', ')} ADD #count :one`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -159,7 +160,7 @@ export const auditLog = (client = documentClient) => {
               ...(filter.type && { '#type': 'type' }),
             },
             ExpressionAttributeValues: {
-              ':p': byActor ? `AUDIT#ACTOR#${filter.actor}` : FEED,
+              ':p': filter.actor !== undefined ? platformKeys.auditByActor(filter.actor) : FEED,
               ':from': filter.from ?? '0000',
               // Sort keys are `<time>#<id>`: '~' sorts after '#', so `to` includes its own instant.
               ':to': `${filter.to ?? MAX_TIME}~`,

@@ -8,6 +8,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { platformKeys } from '../../lib/spec/platform';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
 
@@ -28,7 +29,10 @@ export type Once<P extends object = Record<string, unknown>> = <T>(
 ) => Promise<{ value: T; replayed: boolean }>;
 
 export interface OnceOptions<P extends object = Record<string, unknown>> {
-  /** Names the records: pk `IDEMPOTENCY#<scope>`, sk `<scope>#<md5 of the key>`, whichever function writes them. */
+  /**
+   * Names the records: pk `IDEMPOTENCY#<scope>`, sk `<scope>#<md5 of the key>`, whichever function writes them. A
+   * function may touch only its scopes' partitions (lib/spec/platform.ts, its `idempotency` binding).
+   */
   scope: string;
   /** How long an outcome is remembered. */
   expiresAfterSeconds: number;
@@ -59,7 +63,7 @@ export const platformPersistence = (scope: string, client: DynamoDBClient = docu
     keyAttr: 'pk',
     sortKeyAttr: 'sk',
     expiryAttr: 'expiresAt',
-    staticPkValue: `IDEMPOTENCY#${scope}`,
+    staticPkValue: platformKeys.idempotency(scope),
     awsSdkV3Client: client,
   });
 

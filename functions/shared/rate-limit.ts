@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { platformKeys } from '../../lib/spec/platform';
 import type { RateLimit } from '../../lib/spec/rate-limits';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
@@ -30,7 +31,7 @@ const stateOf = (rule: RateLimit, count: number, resetSeconds: number): RateLimi
  * DynamoDB's TTL removes the item once its window is over.
  */
 export const rateLimiter = (client = documentClient) => {
-  const key = (name: string, start: number) => ({ pk: `RATE#${name}`, sk: `WINDOW#${start}` });
+  const key = platformKeys.rateWindow;
 
   /** Adds one to the window's count (only while it is under the limit, when `underLimit`): the new count. */
   const addOne = async (name: string, rule: RateLimit, start: number, underLimit: boolean) => {
@@ -92,7 +93,10 @@ export const rateLimiter = (client = documentClient) => {
         });
     },
 
-    /** The state without counting: whether one more request would still be allowed. */
+    /**
+     * The state without counting: whether one more request would still be allowed. For tests and operators: no
+     * function calls it, and none is granted its read (lib/spec/platform.ts).
+     */
     async peek(name: string, rule: RateLimit, now = new Date()): Promise<RateLimitState> {
       const { start, resetSeconds } = windowOf(rule, now);
       const { Item } = await client.send(

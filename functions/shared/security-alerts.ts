@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { platformKeys } from '../../lib/spec/platform';
 import {
   detections,
   EPISODE_SECONDS,
@@ -30,7 +31,7 @@ export interface PendingAlert {
 }
 
 /** The sparse feed of alerts not published yet (the platform table's first index). */
-const PENDING = 'ALERTS#PENDING';
+const PENDING = platformKeys.pendingAlerts;
 
 const alertOf = (
   kind: SuspiciousActivityKind,
@@ -85,8 +86,7 @@ export const securityAlerts = (client = documentClient) => {
           new PutCommand({
             TableName: table(),
             Item: {
-              pk: `ALERT#${kind}#${subject}`,
-              sk: 'ALERT',
+              ...platformKeys.alert(`${kind}#${subject}`),
               expiresAt: nowSeconds + EPISODE_SECONDS,
               ...pendingFields(alertOf(kind, suspect, { count, windowSeconds }, now), suspect.correlationId, now),
             },
@@ -115,7 +115,7 @@ export const securityAlerts = (client = documentClient) => {
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: table(),
-            Key: { pk: `ADMIN_IPS#${suspect.userId}`, sk: 'ADMIN_IPS' },
+            Key: platformKeys.adminIps(suspect.userId),
             UpdateExpression: 'ADD ips :ip SET lastIp = :plain, lastAt = :now',
             ExpressionAttributeValues: {
               ':ip': new Set([suspect.ip]),
@@ -131,8 +131,7 @@ export const securityAlerts = (client = documentClient) => {
           new PutCommand({
             TableName: table(),
             Item: {
-              pk: `ALERT#admin_new_ip#${suspect.userId}#${suspect.ip}`,
-              sk: 'ALERT',
+              ...platformKeys.alert(`admin_new_ip#${suspect.userId}#${suspect.ip}`),
               expiresAt: Math.floor(now.getTime() / 1000) + EPISODE_SECONDS,
               ...pendingFields(
                 alertOf('admin_new_ip', suspect, { count: 1, windowSeconds: 0 }, now),

@@ -6,10 +6,12 @@ import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { readAdminEmail } from '../app-config';
-import type { Bindings } from '../spec/bindings';
+import type { Bindings, ContextTableName } from '../spec/bindings';
 import { DEFAULT_SEARCH_INDEX } from '../spec/env';
 import { type BindingTargets, bindingEnvironment } from '../spec/environment';
-import type { TableName } from '../spec/tables';
+import { platformStatements } from '../spec/platform';
+import { type SearchAccess, searchCalls } from '../spec/search-index';
+import { type TableName, tables as tableSpecs } from '../spec/tables';
 import type { MailSender } from '../stateful-stack';
 
 /** What a binding can point at. */
@@ -25,12 +27,56 @@ export interface BindingResources {
 }
 
 /**
+ * Item-level calls of a context's table by access level: what the stores send (single items, queries, scans of
+ * the listing pages, transactions, which IAM authorizes per Put, Update, Delete or ConditionCheck inside them).
+ * Never DescribeTable, BatchWriteItem or the stream reads that CDK's grantReadData/grantReadWriteData add.
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem'],
+  readwrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+} as const;
+
+/** The table's ARN and those of its indexes, each named (lib/spec/tables.ts), never `index/*`. */
+export const tableAndIndexArns = (name: TableName, table: dynamodb.ITable): string[] => [
+  table.tableArn,
+  ...tableSpecs[name].indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+];
+
+/** Each use's `es:ESHttp*` calls on its paths only (lib/spec/search-index.ts); `readwrite` is all of them. */
+const searchStatements = (access: SearchAccess, domainArn: string): iam.PolicyStatement[] => {
+  const calls = searchCalls(DEFAULT_SEARCH_INDEX);
+  const uses = access === 'readwrite' ? (['read', 'index', 'setup'] as const) : ([access] as const);
+  const byAction = new Map<string, Set<string>>();
+  for (const use of uses) {
+    for (const [method, path] of calls[use]) {
+      const action = `es:ESHttp${method}`;
+      byAction.set(action, (byAction.get(action) ?? new Set()).add(`${domainArn}/${path}`));
+    }
+  }
+  return [...byAction].map(
+    ([action, resources]) => new iam.PolicyStatement({ actions: [action], resources: [...resources].sort() }),
+  );
+};
+
+/**
  * Gives a function what its bindings declare: for each, the environment variable and the least-privilege
  * grant, together, so one can never be set without the other.
  */
 export const bind = (fn: lambda.Function, bindings: Bindings, resources: BindingResources): void => {
   if (bindings.checkout && !resources.checkout) {
     throw new Error(`${fn.node.path} binds "checkout" but no checkout state machine is defined`);
+  }
+  if ((bindings.tables as Partial<Record<TableName, unknown>> | undefined)?.platform !== undefined) {
+    throw new Error(`${fn.node.path} binds the platform table as a whole: bind its purposes (bindings.platform)`);
   }
   // The variables come from the spec (lib/spec/environment.ts), which the sandbox reads as well.
   const targets: BindingTargets = {
@@ -46,35 +92,39 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
   };
   for (const [name, value] of Object.entries(bindingEnvironment(bindings, targets))) fn.addEnvironment(name, value);
 
-  for (const [name, access] of Object.entries(bindings.tables ?? {}) as [TableName, 'read' | 'readwrite'][]) {
-    const table = resources.tables[name];
-    if (access === 'readwrite') table.grantReadWriteData(fn);
-    else table.grantReadData(fn);
-  }
-
-  if (bindings.events) resources.bus.grantPutEventsTo(fn);
-
-  if (bindings.audit) {
-    // Writes only (records, tallies, pending alerts): no read of the counters, idempotency records or journal.
+  for (const [name, access] of Object.entries(bindings.tables ?? {}) as [ContextTableName, 'read' | 'readwrite'][]) {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [resources.tables.platform.tableArn],
+        actions: [...TABLE_ACTIONS[access]],
+        resources: tableAndIndexArns(name, resources.tables[name]),
       }),
     );
   }
 
-  if (bindings.checkout && resources.checkout) {
-    resources.checkout.grantStartExecution(fn);
-    // DescribeExecution only (on this machine's executions), not grantRead's listing and history actions.
-    resources.checkout.grantExecution(fn, 'states:DescribeExecution');
+  // The platform table by purpose: each purpose's calls on its own partitions (and named index partitions) only.
+  for (const statement of platformStatements(bindings.platform ?? {}, resources.tables.platform.tableArn)) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: statement.actions,
+        resources: statement.resources,
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': statement.leadingKeys } },
+      }),
+    );
   }
+
+  if (bindings.events) resources.bus.grantPutEventsTo(fn);
+
+  // StartExecution only: no function reads an execution back (the API answers from the orders table).
+  if (bindings.checkout && resources.checkout) resources.checkout.grantStartExecution(fn);
 
   if (bindings.mail) {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [resources.mail.identityArn],
+        resources: [
+          resources.mail.identityArn,
+          ...(resources.mail.configurationSetArn ? [resources.mail.configurationSetArn] : []),
+        ],
         conditions: { StringEquals: { 'ses:FromAddress': resources.mail.address } },
       }),
     );
@@ -84,15 +134,8 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
 
   // Without a domain (enableOpenSearch off) there is no variable either, and search calls fail fast.
   if (bindings.search && resources.search) {
-    if (bindings.search === 'readwrite') resources.search.grantReadWrite(fn);
-    else {
-      // Searching is a POST to _search, which grantRead (GET/HEAD) does not cover: that call alone.
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['es:ESHttpGet', 'es:ESHttpPost'],
-          resources: [`${resources.search.domainArn}/${DEFAULT_SEARCH_INDEX}/_search`],
-        }),
-      );
+    for (const statement of searchStatements(bindings.search, resources.search.domainArn)) {
+      fn.addToRolePolicy(statement);
     }
   }
 };

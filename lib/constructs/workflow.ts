@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -53,6 +54,12 @@ export class Workflow extends Construct {
       // Every transition, without the payloads (they carry customer data).
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    for (const fn of Object.values(tasks)) fn.grantInvoke(this.stateMachine);
+    // The unqualified ARNs the definition names, not grantInvoke's `<arn>:*` (every version and alias).
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(tasks).map((fn) => fn.functionArn),
+      }),
+    );
   }
 }

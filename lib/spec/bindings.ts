@@ -1,26 +1,35 @@
+import type { PlatformGrant } from './platform';
+import type { SearchAccess } from './search-index';
 import type { TableName } from './tables';
+
+/** The bounded contexts' own tables; the platform table is bound by purpose (`platform`). */
+export type ContextTableName = Exclude<TableName, 'platform'>;
 
 /**
  * What a function may touch. CDK turns each binding into an environment variable *and* the
  * matching least-privilege grant; the sandbox provides the same variables.
  */
 export interface Bindings {
-  tables?: Partial<Record<TableName, 'read' | 'readwrite'>>;
+  tables?: Partial<Record<ContextTableName, 'read' | 'readwrite'>>;
+  /**
+   * The platform table (PLATFORM_TABLE), by purpose and way of use (lib/spec/platform.ts): each becomes a grant of
+   * its calls on its partitions only (`dynamodb:LeadingKeys`).
+   */
+  platform?: PlatformGrant;
   /** PutEvents on the platform bus (EVENT_BUS_NAME). */
   events?: boolean;
-  /** StartExecution / DescribeExecution on the checkout state machine (CHECKOUT_STATE_MACHINE_ARN). */
+  /** StartExecution on the checkout state machine (CHECKOUT_STATE_MACHINE_ARN). */
   checkout?: boolean;
   /** SendEmail from the configured sender (MAIL_FROM). */
   mail?: boolean;
   /** Read the JWT signing key (SIGNING_KEY_SECRET_ARN in AWS). */
   signingKey?: boolean;
-  /** The product search domain (SEARCH_ENDPOINT), signed HTTP reads or reads and writes. */
-  search?: 'read' | 'readwrite';
   /**
-   * The audit trail: PutItem and UpdateItem on the platform table (PLATFORM_TABLE), no read: audit records,
-   * tallies, pending security alerts. Every route has it (lib/spec/routes.ts), and the authorizer.
+   * The product search domain (SEARCH_ENDPOINT), signed HTTP calls on the paths of one use (lib/spec/search-index.ts):
+   * `read` searches, `index` keeps documents in line, `setup` creates, fills and rebuilds the index; `readwrite`
+   * is all three (the sandbox's own start-up work).
    */
-  audit?: boolean;
+  search?: SearchAccess;
 }
 
 /** A function's timeout (seconds) and memory (MB) unless its spec says otherwise. */

@@ -1,5 +1,6 @@
 import type { Bindings } from './bindings';
 import { ENV } from './env';
+import { grantsAnything } from './platform';
 import { checkout } from './state-machines';
 import { type TableName, tables } from './tables';
 
@@ -36,7 +37,7 @@ export const bindingEnvironment = (bindings: Bindings, targets: BindingTargets):
     env[tables[name].envVar] = targets.tables[name];
   }
   if (bindings.events) env[ENV.eventBusName] = targets.eventBusName;
-  if (bindings.audit) env[tables.platform.envVar] = targets.tables.platform;
+  if (grantsAnything(bindings.platform)) env[tables.platform.envVar] = targets.tables.platform;
   if (bindings.checkout) {
     if (!targets.checkoutStateMachineArn) throw new Error('A "checkout" binding needs the checkout state machine');
     env[checkout.envVar] = targets.checkoutStateMachineArn;

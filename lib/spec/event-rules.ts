@@ -43,7 +43,7 @@ export const eventRules: EventRule[] = [
     description:
       'Keeps every domain event in the platform table for 90 days (who did what, when, under which correlation id)',
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }] },
-    target: { handler: 'platform/handlers/events/record-event', bindings: { tables: { platform: 'readwrite' } } },
+    target: { handler: 'platform/handlers/events/record-event', bindings: { platform: { eventJournal: ['write'] } } },
   },
   {
     name: 'PublishPendingSecurityAlerts',
@@ -52,7 +52,7 @@ export const eventRules: EventRule[] = [
     schedule: 'rate(1 minute)',
     target: {
       handler: SUSPICIOUS_ACTIVITY.publisher,
-      bindings: { tables: { platform: 'readwrite' }, events: true },
+      bindings: { platform: { securityAlerts: ['publish'] }, events: true },
       timeout: 60,
     },
   },
@@ -66,7 +66,7 @@ export const eventRules: EventRule[] = [
     },
     target: {
       handler: SUSPICIOUS_ACTIVITY.recorder,
-      bindings: { tables: { platform: 'readwrite' } },
+      bindings: { platform: { audit: ['write'] } },
     },
   },
   {
@@ -81,7 +81,7 @@ export const eventRules: EventRule[] = [
     pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['CONFIRMED'] } },
     target: {
       handler: 'payments/handlers/events/refund-on-cancel',
-      bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
+      bindings: { tables: { payments: 'readwrite' }, platform: { idempotency: ['payments.refund'] }, events: true },
       timeout: 30,
     },
   },
@@ -102,7 +102,10 @@ export const eventRules: EventRule[] = [
       source: ['shop.orders'],
       'detail-type': ['OrderPlaced', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled'],
     },
-    target: { handler: 'reporting/handlers/events/count-order-event', bindings: { tables: { platform: 'readwrite' } } },
+    target: {
+      handler: 'reporting/handlers/events/count-order-event',
+      bindings: { platform: { dailyCounters: ['count'] } },
+    },
   },
   {
     name: 'IndexProductOnChange',
@@ -110,7 +113,7 @@ export const eventRules: EventRule[] = [
     pattern: { source: ['shop.catalog'], 'detail-type': ['ProductChanged'] },
     target: {
       handler: 'search/handlers/events/index-product',
-      bindings: { tables: { catalog: 'read' }, search: 'readwrite' },
+      bindings: { tables: { catalog: 'read' }, search: 'index' },
     },
   },
   {
@@ -132,7 +135,7 @@ export const eventRules: EventRule[] = [
     target: {
       handler: 'notifications/handlers/events/send-notification',
       // users: the recipient's address and name; platform: the idempotency records.
-      bindings: { tables: { users: 'read', platform: 'readwrite' }, mail: true },
+      bindings: { tables: { users: 'read' }, platform: { idempotency: ['notifications.email'] }, mail: true },
       timeout: 30,
     },
   },

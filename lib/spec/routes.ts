@@ -1,4 +1,5 @@
 import type { FunctionSpec } from './bindings';
+import { mergeGrants, type PlatformGrant } from './platform';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AuthLevel = 'public' | 'customer' | 'admin';
@@ -15,20 +16,30 @@ export interface Route extends FunctionSpec {
 export const API_BASE = '/api/v1';
 
 /**
- * Every route's api() wrapper writes the audit trail (refusals, server errors, pending security alerts), so
- * every route's function is bound to `audit`, whatever else it declares.
+ * What every route's api() wrapper (functions/shared/api.ts) does in the platform table, decided by the same
+ * route fields it reads at run time: it writes the audit trail (admin calls, refusals, server errors) and, at a
+ * refusal threshold, opens a security alert; it counts the client IP's requests only on a rate-limited route.
  */
-const withAuditTrail = (table: Route[]): Route[] =>
-  table.map((route) => ({ ...route, bindings: { ...route.bindings, audit: true } }));
+export const apiWrapperGrant = (route: Pick<Route, 'rateLimit'>): PlatformGrant => ({
+  audit: ['write'],
+  securityAlerts: ['raise'],
+  ...(route.rateLimit && { rateLimits: ['count'] }),
+});
+
+const withApiWrapper = (table: Route[]): Route[] =>
+  table.map((route) => ({
+    ...route,
+    bindings: { ...route.bindings, platform: mergeGrants(apiWrapperGrant(route), route.bindings.platform) },
+  }));
 
 /** The route table: CDK builds the REST API from it and the sandbox routes requests with it. */
-export const routes: Route[] = withAuditTrail([
+export const routes: Route[] = withApiWrapper([
   {
     method: 'GET',
     path: '/health',
     handler: 'platform/handlers/http/health',
     auth: 'public',
-    bindings: { tables: { platform: 'read' } },
+    bindings: { platform: { health: ['probe'] } },
   },
   {
     // This table as OpenAPI 3.1, with the handlers' zod schemas; /api/docs is its reference page (web/api/docs).
@@ -65,28 +76,28 @@ export const routes: Route[] = withAuditTrail([
     path: '/api/v1/products',
     handler: 'catalog/handlers/http/create-product',
     auth: 'admin',
-    bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite' }, events: true },
   },
   {
     method: 'PUT',
     path: '/api/v1/products/{id}',
     handler: 'catalog/handlers/http/update-product',
     auth: 'admin',
-    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { catalog: 'readwrite' }, events: true },
   },
   {
     method: 'DELETE',
     path: '/api/v1/products/{id}',
     handler: 'catalog/handlers/http/delete-product',
     auth: 'admin',
-    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { catalog: 'readwrite' }, events: true },
   },
   {
     method: 'POST',
     path: '/api/v1/categories',
     handler: 'catalog/handlers/http/create-category',
     auth: 'admin',
-    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { catalog: 'readwrite' } },
   },
   {
     // Creates the category the body names, or replaces its name and description.
@@ -94,14 +105,14 @@ export const routes: Route[] = withAuditTrail([
     path: '/api/v1/categories',
     handler: 'catalog/handlers/http/put-category',
     auth: 'admin',
-    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { catalog: 'readwrite' } },
   },
   {
     method: 'PUT',
     path: '/api/v1/categories/{id}',
     handler: 'catalog/handlers/http/update-category',
     auth: 'admin',
-    bindings: { tables: { catalog: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { catalog: 'readwrite' } },
   },
   // Product search reads the index, not the table (CQRS).
   {
@@ -117,7 +128,7 @@ export const routes: Route[] = withAuditTrail([
     handler: 'users/handlers/http/register',
     auth: 'public',
     rateLimit: 'auth',
-    bindings: { tables: { users: 'readwrite', platform: 'readwrite' }, events: true, signingKey: true },
+    bindings: { tables: { users: 'readwrite' }, events: true, signingKey: true },
   },
   {
     method: 'POST',
@@ -125,14 +136,15 @@ export const routes: Route[] = withAuditTrail([
     handler: 'users/handlers/http/login',
     auth: 'public',
     rateLimit: 'auth',
-    bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true },
+    // Failed sign-ins are counted per account and IP; an admin's sign-in IPs are remembered.
+    bindings: { tables: { users: 'read' }, platform: { adminSignIns: ['write'] }, signingKey: true },
   },
   {
     method: 'POST',
     path: '/api/v1/auth/logout',
     handler: 'users/handlers/http/logout',
     auth: 'customer',
-    bindings: { tables: { users: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { users: 'readwrite' } },
   },
   {
     method: 'POST',
@@ -161,7 +173,7 @@ export const routes: Route[] = withAuditTrail([
     path: '/api/v1/users/profile',
     handler: 'users/handlers/http/update-profile',
     auth: 'customer',
-    bindings: { tables: { users: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { users: 'readwrite' } },
   },
   {
     method: 'POST',
@@ -169,22 +181,22 @@ export const routes: Route[] = withAuditTrail([
     handler: 'users/handlers/http/change-password',
     auth: 'customer',
     rateLimit: 'auth',
-    bindings: { tables: { users: 'readwrite', platform: 'readwrite' }, signingKey: true },
+    bindings: { tables: { users: 'readwrite' }, signingKey: true },
   },
   {
     method: 'GET',
     path: '/api/v1/admin/audit',
     handler: 'platform/handlers/http/list-audit',
     auth: 'admin',
-    bindings: { tables: { platform: 'readwrite' } },
+    bindings: { platform: { audit: ['read'] } },
   },
   {
-    // The daily counters (platform) and the SKUs running low (inventory); platform is read-write for the audit.
+    // The daily counters (platform) and the SKUs running low (inventory).
     method: 'GET',
     path: '/api/v1/admin/overview',
     handler: 'reporting/handlers/http/get-overview',
     auth: 'admin',
-    bindings: { tables: { platform: 'readwrite', inventory: 'read' } },
+    bindings: { tables: { inventory: 'read' }, platform: { dailyCounters: ['read'] } },
   },
   // Cart: the owner or an admin (checked in the handler).
   {
@@ -193,7 +205,7 @@ export const routes: Route[] = withAuditTrail([
     handler: 'carts/handlers/http/get-cart',
     auth: 'customer',
     rateLimit: 'cart',
-    bindings: { tables: { carts: 'read', catalog: 'read', platform: 'readwrite' } },
+    bindings: { tables: { carts: 'read', catalog: 'read' } },
   },
   {
     method: 'POST',
@@ -201,7 +213,7 @@ export const routes: Route[] = withAuditTrail([
     handler: 'carts/handlers/http/add-item',
     auth: 'customer',
     rateLimit: 'cart',
-    bindings: { tables: { carts: 'readwrite', catalog: 'read', platform: 'readwrite' } },
+    bindings: { tables: { carts: 'readwrite', catalog: 'read' } },
   },
   {
     method: 'PUT',
@@ -209,7 +221,7 @@ export const routes: Route[] = withAuditTrail([
     handler: 'carts/handlers/http/update-item',
     auth: 'customer',
     rateLimit: 'cart',
-    bindings: { tables: { carts: 'readwrite', catalog: 'read', platform: 'readwrite' } },
+    bindings: { tables: { carts: 'readwrite', catalog: 'read' } },
   },
   {
     method: 'DELETE',
@@ -217,7 +229,7 @@ export const routes: Route[] = withAuditTrail([
     handler: 'carts/handlers/http/remove-item',
     auth: 'customer',
     rateLimit: 'cart',
-    bindings: { tables: { carts: 'readwrite', catalog: 'read', platform: 'readwrite' } },
+    bindings: { tables: { carts: 'readwrite', catalog: 'read' } },
   },
   {
     method: 'DELETE',
@@ -225,7 +237,7 @@ export const routes: Route[] = withAuditTrail([
     handler: 'carts/handlers/http/clear-cart',
     auth: 'customer',
     rateLimit: 'cart',
-    bindings: { tables: { carts: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { carts: 'readwrite' } },
   },
   // Inventory
   {
@@ -240,28 +252,28 @@ export const routes: Route[] = withAuditTrail([
     path: '/api/v1/inventory/{sku}',
     handler: 'inventory/handlers/http/set-stock',
     auth: 'admin',
-    bindings: { tables: { inventory: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { inventory: 'readwrite' }, events: true },
   },
   {
     method: 'POST',
     path: '/api/v1/inventory/{sku}/reserve',
     handler: 'inventory/handlers/http/reserve',
     auth: 'admin',
-    bindings: { tables: { inventory: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { inventory: 'readwrite' }, events: true },
   },
   {
     method: 'POST',
     path: '/api/v1/inventory/{sku}/release',
     handler: 'inventory/handlers/http/release',
     auth: 'admin',
-    bindings: { tables: { inventory: 'readwrite', platform: 'readwrite' } },
+    bindings: { tables: { inventory: 'readwrite' } },
   },
   {
     method: 'GET',
     path: '/api/v1/admin/inventory',
     handler: 'inventory/handlers/http/list-stock',
     auth: 'admin',
-    bindings: { tables: { inventory: 'read', platform: 'readwrite' } },
+    bindings: { tables: { inventory: 'read' } },
   },
   // Orders
   {
@@ -271,7 +283,7 @@ export const routes: Route[] = withAuditTrail([
     auth: 'customer',
     rateLimit: 'orders',
     bindings: {
-      tables: { orders: 'readwrite', carts: 'read', catalog: 'read', platform: 'readwrite' },
+      tables: { orders: 'readwrite', carts: 'read', catalog: 'read' },
       events: true,
       checkout: true,
     },
@@ -296,28 +308,28 @@ export const routes: Route[] = withAuditTrail([
     handler: 'orders/handlers/http/cancel-order',
     auth: 'customer',
     rateLimit: 'orders',
-    bindings: { tables: { orders: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { orders: 'readwrite' }, events: true },
   },
   {
     method: 'POST',
     path: '/api/v1/orders/{id}/ship',
     handler: 'orders/handlers/http/ship-order',
     auth: 'admin',
-    bindings: { tables: { orders: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { orders: 'readwrite' }, events: true },
   },
   {
     method: 'POST',
     path: '/api/v1/orders/{id}/deliver',
     handler: 'orders/handlers/http/deliver-order',
     auth: 'admin',
-    bindings: { tables: { orders: 'readwrite', platform: 'readwrite' }, events: true },
+    bindings: { tables: { orders: 'readwrite' }, events: true },
   },
   {
     method: 'GET',
     path: '/api/v1/admin/orders',
     handler: 'orders/handlers/http/list-all-orders',
     auth: 'admin',
-    bindings: { tables: { orders: 'read', platform: 'readwrite' } },
+    bindings: { tables: { orders: 'read' } },
   },
   // Payments
   {
@@ -326,7 +338,11 @@ export const routes: Route[] = withAuditTrail([
     handler: 'payments/handlers/http/pay-order',
     auth: 'customer',
     rateLimit: 'payments',
-    bindings: { tables: { payments: 'readwrite', orders: 'read', platform: 'readwrite' }, events: true },
+    bindings: {
+      tables: { payments: 'readwrite', orders: 'read' },
+      platform: { idempotency: ['payments.charge'] },
+      events: true,
+    },
     timeout: 30,
   },
   {
@@ -342,7 +358,11 @@ export const routes: Route[] = withAuditTrail([
 export const authorizer: FunctionSpec = {
   handler: 'users/handlers/http/authorizer',
   // Reads the user's token version and revocations; tallies refusals and leaves security alerts pending.
-  bindings: { tables: { users: 'read', platform: 'readwrite' }, signingKey: true, audit: true },
+  bindings: {
+    tables: { users: 'read' },
+    platform: { audit: ['write'], securityAlerts: ['raise'] },
+    signingKey: true,
+  },
 };
 
 /** The route a REST-proxy event was routed by (API Gateway puts the resource path and method in it). */

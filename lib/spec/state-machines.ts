@@ -22,7 +22,7 @@ export const checkout: StateMachineSpec = {
     },
     ChargePaymentFunctionArn: {
       handler: 'payments/handlers/saga/charge-payment',
-      bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
+      bindings: { tables: { payments: 'readwrite' }, platform: { idempotency: ['payments.charge'] }, events: true },
       timeout: 30,
     },
     ConfirmOrderFunctionArn: {
@@ -39,7 +39,7 @@ export const checkout: StateMachineSpec = {
     },
     RefundPaymentFunctionArn: {
       handler: 'payments/handlers/saga/refund-payment',
-      bindings: { tables: { payments: 'readwrite', platform: 'readwrite' }, events: true },
+      bindings: { tables: { payments: 'readwrite' }, platform: { idempotency: ['payments.refund'] }, events: true },
       timeout: 30,
     },
     FailOrderFunctionArn: {

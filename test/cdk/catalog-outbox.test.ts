@@ -59,7 +59,8 @@ describe('the ProductChanged outbox in CDK', () => {
       expect.arrayContaining(['CATALOG_TABLE', 'EVENT_BUS_NAME']),
     );
     const statements = policyStatementsOfFunction(catalog, sweeperId);
-    expect(resourcesText(statements, 'dynamodb:Query')).toContain('/index/*');
+    expect(resourcesText(statements, 'dynamodb:Query')).toContain('/index/byPendingChange');
+    expect(resourcesText(statements, 'dynamodb:Query')).not.toContain('/index/*');
     expect(resourcesText(statements, 'dynamodb:UpdateItem')).toContain('CatalogTable');
     expect(resourcesText(statements, 'events:PutEvents')).toContain('Bus');
   });

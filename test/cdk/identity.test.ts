@@ -22,6 +22,14 @@ describe('identity in the stacks', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue']),
     );
+    // The users table is read only; the platform table written only in the audit and alert partitions.
+    const statements = policyStatementsOfFunction(dev.apiTemplate, id);
+    const writes = statements.filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+    expect(JSON.stringify(writes.map((s) => s.Resource))).not.toContain('UsersTable');
+    expect(writes.flatMap((s) => s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).sort()).toEqual([
+      'ALERT#*',
+      'AUDIT#*',
+    ]);
   });
 
   it('expires revoked sessions with the users table TTL', () => {

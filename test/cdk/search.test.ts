@@ -38,9 +38,19 @@ describe('product search in CDK', () => {
     expect(JSON.stringify(reads.map((s) => s.Resource))).toContain('/products/_search');
 
     const [indexerId] = searchFunction(template, 'search/handlers/events/index-product');
-    expect(esStatements(template, indexerId).flatMap(actionsOf)).toEqual(
-      expect.arrayContaining(['es:ESHttpPut', 'es:ESHttpDelete', 'es:ESHttpPost']),
-    );
+    const indexer = esStatements(template, indexerId);
+    expect(indexer.flatMap(actionsOf).sort()).toEqual([
+      'es:ESHttpDelete',
+      'es:ESHttpGet',
+      'es:ESHttpHead',
+      'es:ESHttpPut',
+    ]);
+    // The paths it calls (documents, its own concrete indexes, the alias), never the whole domain or _bulk.
+    const paths = JSON.stringify(indexer.map((s) => s.Resource));
+    expect(paths).toContain('/products/_doc/*');
+    expect(paths).toContain('/_alias/products');
+    expect(paths).not.toContain('"/*"');
+    expect(paths).not.toMatch(/_bulk|_aliases/);
   });
 
   it('creates and fills the index on deploy, rebuilding it when the mapping changes', () => {
@@ -54,9 +64,14 @@ describe('product search in CDK', () => {
     const [setupId, fn] = searchFunction(template, 'search/handlers/deploy/setup-index');
     expect(fn.Properties.Environment.Variables).toHaveProperty('CATALOG_TABLE');
     expect(JSON.stringify(fn.Properties.Environment.Variables.SEARCH_ENDPOINT)).toContain('DomainEndpoint');
-    expect(esStatements(template, setupId).flatMap(actionsOf)).toEqual(
+    const setup = esStatements(template, setupId);
+    expect(setup.flatMap(actionsOf)).toEqual(
       expect.arrayContaining(['es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpDelete', 'es:ESHttpPost']),
     );
+    const posts = JSON.stringify(setup.filter((s) => actionsOf(s).includes('es:ESHttpPost')).map((s) => s.Resource));
+    expect(posts).toContain('/_bulk');
+    expect(posts).toContain('/_aliases');
+    expect(posts).not.toContain('/_search');
   });
 
   it('fills the dev index after the sample data is loaded, and again whenever the sample data changes', () => {

@@ -95,7 +95,15 @@ describe('suspicious activity in CDK', () => {
     const statements = policyStatementsOfFunction(dev.contextTemplates.get(context) as Template, fnLogicalId);
     expect(statements.flatMap(actionsOf)).not.toContain('events:PutEvents');
     const platformWrites = statements.filter((s) => JSON.stringify(s.Resource).includes('PlatformTable'));
-    expect(platformWrites.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const grants = platformWrites.map((s) => ({
+      actions: actionsOf(s),
+      keys: s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'],
+    }));
+    // Audit records and tallies; an alert opened at a refusal threshold. Nothing else of the platform table.
+    expect(grants).toEqual([
+      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], keys: ['AUDIT#*'] },
+      { actions: ['dynamodb:PutItem'], keys: ['ALERT#*'] },
+    ]);
 
     const [authorizerId] = ofType(dev.apiTemplate, 'AWS::Lambda::Function').find(([, f]) =>
       String(f.Properties.Description).endsWith('users/handlers/http/authorizer'),

@@ -24,7 +24,9 @@ const targets: BindingTargets = {
 
 describe('bindingEnvironment', () => {
   it('gives a function the variables of its bindings and no others', () => {
-    expect(bindingEnvironment({ tables: { catalog: 'read', platform: 'readwrite' }, events: true }, targets)).toEqual({
+    expect(
+      bindingEnvironment({ tables: { catalog: 'read' }, platform: { health: ['probe'] }, events: true }, targets),
+    ).toEqual({
       CATALOG_TABLE: 'catalog-t',
       PLATFORM_TABLE: 'platform-t',
       EVENT_BUS_NAME: 'bus',
@@ -48,8 +50,11 @@ describe('bindingEnvironment', () => {
     expect(() => bindingEnvironment({ checkout: true }, bare)).toThrow(/checkout/);
   });
 
-  it('gives the audit trail the platform table', () => {
-    expect(bindingEnvironment({ audit: true }, targets)).toEqual({ PLATFORM_TABLE: targets.tables.platform });
+  it('gives a function bound to a platform purpose the platform table, and none bound to no purpose', () => {
+    expect(bindingEnvironment({ platform: { audit: ['write'] } }, targets)).toEqual({
+      PLATFORM_TABLE: targets.tables.platform,
+    });
+    expect(bindingEnvironment({ platform: { audit: [] } }, targets)).toEqual({});
   });
 
   it('never hands a function a variable of a table it is not bound to (every function of the tables)', () => {
@@ -62,7 +67,10 @@ describe('bindingEnvironment', () => {
     for (const spec of specs) {
       const env = bindingEnvironment(spec.bindings, targets);
       const tableVars = Object.keys(env).filter((name) => name.endsWith('_TABLE'));
-      const bound = new Set([...Object.keys(spec.bindings.tables ?? {}), ...(spec.bindings.audit ? ['platform'] : [])]);
+      const bound = new Set([
+        ...Object.keys(spec.bindings.tables ?? {}),
+        ...(spec.bindings.platform ? ['platform'] : []),
+      ]);
       expect(tableVars.length, spec.handler).toBe(bound.size);
     }
   });

@@ -26,17 +26,24 @@ describe('the route table', () => {
     expect(routeOf('PATCH', '/api/v1/products/{id}')).toBeUndefined();
   });
 
-  it('binds the platform table read-write wherever counters or audit records are written', () => {
-    for (const route of routes.filter((r) => r.rateLimit || r.auth === 'admin')) {
-      expect(route.bindings.tables?.platform, `${route.method} ${route.path}`).toBe('readwrite');
+  it('binds the rate-limit counters to the rate-limited routes only', () => {
+    for (const route of routes) {
+      const counts = route.bindings.platform?.rateLimits ?? [];
+      expect(counts, `${route.method} ${route.path}`).toEqual(route.rateLimit ? ['count'] : []);
     }
-    expect(authorizer.bindings.tables).toMatchObject({ users: 'read', platform: 'readwrite' });
   });
 
-  it('binds every route and the authorizer to the audit trail (refusals, server errors, the suspicious-activity alert)', () => {
-    for (const route of routes) expect(route.bindings.audit, `${route.method} ${route.path}`).toBe(true);
-    expect(authorizer.bindings.audit).toBe(true);
+  it('binds every route and the authorizer to the audit trail and the suspicious-activity alert, never the platform table whole', () => {
+    for (const route of routes) {
+      expect(route.bindings.platform, `${route.method} ${route.path}`).toMatchObject({
+        audit: expect.arrayContaining(['write']),
+        securityAlerts: ['raise'],
+      });
+      expect(Object.keys(route.bindings.tables ?? {})).not.toContain('platform');
+    }
+    expect(authorizer.bindings.platform).toEqual({ audit: ['write'], securityAlerts: ['raise'] });
     // Added to what each route declares, never in place of it.
     expect(routeOf('GET', '/api/v1/orders/{id}')?.bindings.tables).toEqual({ orders: 'read' });
+    expect(routeOf('GET', '/api/v1/admin/audit')?.bindings.platform?.audit).toEqual(['write', 'read']);
   });
 });

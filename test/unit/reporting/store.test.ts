@@ -4,6 +4,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DayIncrement, type ReportingStore, reportingStore } from '../../../functions/reporting/store';
 import { tableName } from '../../../functions/shared/config';
+import { platformKeys } from '../../../lib/spec/platform';
 import { type LocalTables, startLocalDynamo } from '../support/dynamo-local';
 
 // The real store against DynamoDB Local: the transaction, its condition and its conflicts are DynamoDB's.
@@ -42,7 +43,7 @@ describe('the daily counters store', () => {
       },
     ]);
     const { Item } = await local.client.send(
-      new GetCommand({ TableName: tableName('platform'), Key: { pk: `EVENT#${id}`, sk: 'COUNTED#DAILY' } }),
+      new GetCommand({ TableName: tableName('platform'), Key: platformKeys.reportCounted(id) }),
     );
     expect(Item).toMatchObject({ day: '2026-01-10', expiresAt: EXPIRES });
   });
