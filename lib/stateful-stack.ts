@@ -33,6 +33,9 @@ export interface StatefulStackProps extends NestedStackProps {
   enableOpenSearch: boolean;
 }
 
+/** The search domain's data volume per node (GiB); the low-storage alarm is a quarter of it. */
+export const SEARCH_VOLUME_GIB = 10;
+
 const attribute = (key: KeyAttribute): dynamodb.Attribute => ({
   name: key.name,
   type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
@@ -104,7 +107,7 @@ export class StatefulStack extends NestedStack implements StatefulResources {
       this.search = new opensearch.Domain(this, 'Search', {
         version: opensearch.EngineVersion.OPENSEARCH_2_19,
         capacity: { dataNodes: 1, dataNodeInstanceType: 't3.small.search', multiAzWithStandbyEnabled: false },
-        ebs: { volumeSize: 10, volumeType: ec2.EbsDeviceVolumeType.GP3 },
+        ebs: { volumeSize: SEARCH_VOLUME_GIB, volumeType: ec2.EbsDeviceVolumeType.GP3 },
         encryptionAtRest: { enabled: true },
         nodeToNodeEncryption: true,
         enforceHttps: true,

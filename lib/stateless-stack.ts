@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { readAdminEmail, type Stage, stackPrefix } from './app-config';
 import { type BindingResources, bind } from './constructs/bind';
 import { BoundedContext } from './constructs/bounded-context';
+import { Monitoring } from './constructs/monitoring';
 import { contextOf, pascalCase } from './constructs/naming';
 import { ServiceFunction } from './constructs/service-function';
 import { ShopApi } from './constructs/shop-api';
@@ -24,7 +25,7 @@ import { sampleProducts } from './spec/sample-data';
 import { indexDefinition, MAPPING_PROPERTY } from './spec/search-index';
 import { SUSPICIOUS_ACTIVITY } from './spec/security-alerts';
 import { checkout, stateMachines as defaultStateMachines, type StateMachineSpec } from './spec/state-machines';
-import type { StatefulResources } from './stateful-stack';
+import { SEARCH_VOLUME_GIB, type StatefulResources } from './stateful-stack';
 
 /** Loads the sample data in the dev stage (a CloudFormation custom resource). */
 export const sampleDataLoader: FunctionSpec = {
@@ -70,6 +71,8 @@ export class StatelessStack extends NestedStack {
   readonly authorizerFunction?: ServiceFunction;
   /** Where every alarm goes: mailed to the adminEmail context's address (it confirms the subscription once). */
   readonly alarms: sns.Topic;
+  /** The alarms on that topic and the stage's dashboard. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -188,6 +191,20 @@ export class StatelessStack extends NestedStack {
     }
 
     this.url = this.api.deploy().urlForPath('/');
+
+    const contexts = [...this.contexts.values()];
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: props.stage,
+      topic: this.alarms,
+      functions: [
+        ...contexts.flatMap((context) => context.functions),
+        ...(this.authorizerFunction ? [this.authorizerFunction] : []),
+      ],
+      deadLetterQueues: new Map(contexts.flatMap((context) => [...context.deadLetterQueues])),
+      apiStage: this.api.deploy(),
+      checkout: this.workflows.get(checkout.name)?.stateMachine,
+      search: search && { domain: search, volumeGiB: SEARCH_VOLUME_GIB },
+    });
   }
 
   /** A custom resource that runs `fn` on every deploy that creates it or changes `properties`. */

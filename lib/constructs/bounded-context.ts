@@ -38,6 +38,8 @@ export interface BoundedContextProps extends NestedStackProps {
 export class BoundedContext extends NestedStack {
   readonly context: string;
   readonly functions: ServiceFunction[] = [];
+  /** Each event rule's dead-letter queue, by rule name. */
+  readonly deadLetterQueues = new Map<string, sqs.Queue>();
   private readonly stage: Stage;
   private readonly resources: BindingResources;
   private readonly alarms: sns.ITopic;
@@ -82,6 +84,7 @@ export class BoundedContext extends NestedStack {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.days(14),
     });
+    this.deadLetterQueues.set(spec.name, deadLetters);
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(deadLetters) });
     const rule = new events.Rule(this, pascalCase(spec.name), {
       description: spec.description,

@@ -496,8 +496,13 @@ describe('CloudFormation resource limit (500 per stack, nested ones each counted
       resourceCount(stack === 'api' ? s.apiTemplate : (s.contextTemplates.get('catalog') as never));
     // In the context stack: function, role, policy, log group, method, invoke permission.
     expect((count(large, 'catalog') - count(small, 'catalog')) / 10).toBe(6);
-    // In the API stack: the path's resource, its CORS preflight method and its 405 answer.
-    expect((count(large, 'api') - count(small, 'api')) / 10).toBeLessThanOrEqual(3);
+    // In the API stack: the path's resource, its CORS preflight method and its 405 answer; and for every ten
+    // functions of a context, its Lambda errors and throttles alarms (lib/constructs/monitoring.ts).
+    const lambdaAlarms = (s: ReturnType<typeof synth>) =>
+      s.api.monitoring.alarms.filter((alarm) => /^Lambda(Errors|Throttles)-/.test(alarm.node.id)).length;
+    const alarmsAdded = lambdaAlarms(large) - lambdaAlarms(small);
+    expect(alarmsAdded).toBeLessThanOrEqual(2);
+    expect((count(large, 'api') - count(small, 'api') - alarmsAdded) / 10).toBeLessThanOrEqual(3);
     for (const [stack, template] of allTemplates(large)) {
       expect(resourceCount(template), stack).toBeLessThan(LIMIT);
     }
