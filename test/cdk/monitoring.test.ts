@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ALARM_THRESHOLDS, MAX_METRICS_PER_ALARM } from '../../lib/constructs/monitoring';
 import { eventRules } from '../../lib/spec/event-rules';
 import { ORDER_METRIC_EMITTERS, ORDER_METRICS } from '../../lib/spec/metrics';
+import { indexDefinition } from '../../lib/spec/search-index';
 import { isServiceFunction, type Json, nestedStackLogicalId, ofType, resourcesOf, type Synth, synth } from './support';
 
 const dev = synth({ stage: 'dev' });
@@ -214,6 +215,11 @@ describe('alarms', () => {
     // The domain's data volume is the one the threshold is a quarter of.
     const [, searchDomain] = ofType(dev.dataTemplate, 'AWS::OpenSearchService::Domain')[0] as [string, Json];
     expect(searchDomain.Properties.EBSOptions.VolumeSize * 1024 * 0.25).toBe(2560);
+
+    // One data node holds no replica: the product index asks for one only once there is a second node, or the
+    // cluster would be yellow (and its alarm on) for good.
+    expect(searchDomain.Properties.ClusterConfig.InstanceCount).toBe(1);
+    expect(indexDefinition.settings.index.auto_expand_replicas).toBe('0-1');
 
     expect([...alarmsOf(prod).keys()].filter((name) => name.includes('Search'))).toEqual([]);
   });
