@@ -1,5 +1,5 @@
 import type { NotifiedEvent } from '../../lib/spec/notified-events';
-import type { EventDetail, EventEnvelope } from '../shared/event-catalog';
+import { type EventDetail, type EventEnvelope, eventKey } from '../shared/event-catalog';
 import type { Deadline, Once } from '../shared/idempotency';
 import { logger } from '../shared/logger';
 import { RecipientNotFoundError } from './errors';
@@ -72,27 +72,29 @@ export interface EmailOnceDeps extends NotificationDeps {
 }
 
 /**
- * Emails a notified event once per event id, however often EventBridge delivers it: a failed attempt leaves
- * no record, so the retry sends; a concurrent duplicate fails as in progress and is delivered again.
- * Answers what the idempotency record keeps: no address, so the platform table holds no personal data for it.
+ * Emails a notified event once per event (its domain id, eventKey: the same when an outbox publishes it again),
+ * however often EventBridge delivers it: a failed attempt leaves no record, so the retry sends; a concurrent
+ * duplicate fails as in progress and is delivered again. Answers what the idempotency record keeps: no address,
+ * so the platform table holds no personal data for it.
  */
 export const sendNotification = async (
   deps: EmailOnceDeps,
   event: EventEnvelope<NotifiedEvent>,
   deadline?: Deadline,
 ): Promise<{ eventId: string; subject: string }> => {
+  const id = eventKey(event);
   const { value } = await deps.once(
-    event,
+    { id },
     async () => {
       const sent = await notify<NotifiedEvent>(deps, event['detail-type'], event.detail as EventDetail<NotifiedEvent>);
       const { correlationId } = event.detail;
       logger.info('notification sent', {
-        eventId: event.id,
+        eventId: id,
         detailType: event['detail-type'],
         subject: sent.subject,
         correlationId,
       });
-      return { eventId: event.id, subject: sent.subject };
+      return { eventId: id, subject: sent.subject };
     },
     deadline,
   );

@@ -1,5 +1,6 @@
 import { LOW_STOCK_THRESHOLD, listStock } from '../inventory/service';
 import type { InventoryStore } from '../inventory/store';
+import { eventKey } from '../shared/event-catalog';
 import { fromCents } from '../shared/money';
 import type { CountedOrderEvent, Counters, Overview } from './schemas';
 import { COUNTERS, type Counter, type DayCounters, type DayIncrement, type ReportingStore } from './store';
@@ -61,14 +62,14 @@ export interface CountingDeps {
   now?: () => Date;
 }
 
-/** Counts an order event into its day's counters, exactly once per event id. */
+/** Counts an order event into its day's counters, exactly once per event (eventKey: a republish counts nothing). */
 export const countOrderEvent = async (
   deps: CountingDeps,
   event: CountedOrderEvent,
 ): Promise<'counted' | 'duplicate'> => {
   const now = (deps.now ?? (() => new Date()))();
   const expiresAt = Math.floor(now.getTime() / 1000) + MARKER_TTL_DAYS * 86_400;
-  return deps.store.count(event.id, incrementOf(event), expiresAt);
+  return deps.store.count(eventKey(event), incrementOf(event), expiresAt);
 };
 
 export interface OverviewDeps {

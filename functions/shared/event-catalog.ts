@@ -39,6 +39,11 @@ const ShippingAddress = z.object({
 const common = {
   version: z.literal(1),
   correlationId: z.string().check(z.minLength(1), z.maxLength(256)),
+  /**
+   * The domain event's own id, given once by its publisher and kept by every publish of it (an outbox's republish,
+   * a replay from the archive), where EventBridge's envelope id is new each time: consumers' idempotency key.
+   */
+  eventId: z.optional(Id),
 };
 
 const detail = <T extends z.core.$ZodLooseShape>(shape: T) => z.object({ ...common, ...shape });
@@ -200,16 +205,36 @@ export type DomainEvent<T extends DetailType = DetailType> = T extends DetailTyp
       version: EventDetail<T>['version'];
       correlationId: string;
       data: EventData<T> & Record<string, unknown>;
+      /** Its own id (the detail's `eventId`), the same however often it is published; one is given if absent. */
+      id?: string;
+      /** When it happened (ISO 8601), the envelope's `time` however late it is published; now if absent. */
+      at?: string;
     }
   : never;
 
-/** The event of a detail type, with its context and version from the catalog. */
+/** The event of a detail type, with its context and version from the catalog, and an id and time of its own. */
 export const domainEvent = <T extends DetailType>(
   detailType: T,
   correlationId: string,
   data: EventData<T> & Record<string, unknown>,
+  at: Date = new Date(),
 ): DomainEvent<T> =>
-  ({ context: eventCatalog[detailType].context, detailType, version: 1, correlationId, data }) as DomainEvent<T>;
+  ({
+    context: eventCatalog[detailType].context,
+    detailType,
+    version: 1,
+    correlationId,
+    data,
+    id: globalThis.crypto.randomUUID(),
+    at: at.toISOString(),
+  }) as DomainEvent<T>;
+
+/**
+ * What a consumer does an event once per: its domain id (`detail.eventId`), the same on a republish or a replay,
+ * or else (an event published before ids were given) EventBridge's id of the delivery.
+ */
+export const eventKey = (event: { id: string; detail: { eventId?: string | undefined } }): string =>
+  event.detail.eventId ?? event.id;
 
 const envelopes = new Map<DetailType, z.ZodMiniType>();
 const envelopeOf = (detailType: DetailType) => {

@@ -17,13 +17,20 @@ export interface UncheckedEvent {
   version: number;
   correlationId: string;
   data: object;
+  id?: string;
+  at?: string;
 }
 
 export class PublishError extends Error {}
 
 /** The detail as it goes on the bus, checked against the event catalog: a malformed event never leaves its publisher. */
 export const eventDetail = (event: UncheckedEvent): Record<string, unknown> => {
-  const detail = { version: event.version, correlationId: event.correlationId, ...event.data };
+  const detail = {
+    version: event.version,
+    correlationId: event.correlationId,
+    ...(event.id !== undefined && { eventId: event.id }),
+    ...event.data,
+  };
   if (!isDetailType(event.detailType)) throw new PublishError(`${event.detailType} is not in the event catalog`);
   const entry: { context: string; detail: ZodMiniType<unknown> } = eventCatalog[event.detailType];
   if (event.context !== entry.context) {
@@ -40,9 +47,13 @@ export const eventDetail = (event: UncheckedEvent): Record<string, unknown> => {
   return detail;
 };
 
-/** Puts domain events on the platform bus, validated against the catalog; EventBridge gives each its id and time. */
+/**
+ * Puts domain events on the platform bus, validated against the catalog. Each carries its own id in the detail
+ * (`eventId`, given here if the event has none) and its own time as the envelope's `time`, so that publishing it
+ * again (an outbox's sweeper) delivers the same event; EventBridge's envelope id is new on every publish.
+ */
 export const publish = async (...events: DomainEvent[]): Promise<void> => {
-  const details = events.map(eventDetail);
+  const details = events.map((event) => eventDetail({ ...event, id: event.id ?? globalThis.crypto.randomUUID() }));
   client ??= new EventBridgeClient({});
   const { FailedEntryCount, Entries } = await client.send(
     new PutEventsCommand({
@@ -51,6 +62,7 @@ export const publish = async (...events: DomainEvent[]): Promise<void> => {
         Source: `${EVENT_SOURCE_PREFIX}${event.context}`,
         DetailType: event.detailType,
         Detail: JSON.stringify(details[i]),
+        ...(event.at !== undefined && { Time: new Date(event.at) }),
       })),
     }),
   );

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RecipientNotFoundError } from '../../../functions/notifications/errors';
 import { escapeHtml, html } from '../../../functions/notifications/html';
-import { type NotificationDeps, notify, type Outgoing } from '../../../functions/notifications/service';
+import {
+  type NotificationDeps,
+  notify,
+  type Outgoing,
+  sendNotification,
+} from '../../../functions/notifications/service';
 import { money } from '../../../functions/notifications/templates/layout';
+import type { EventEnvelope } from '../../../functions/shared/event-catalog';
 
 const fakeDeps = (users: Record<string, { email: string; first_name: string }> = {}) => {
   const sent: Outgoing[] = [];
@@ -135,6 +141,53 @@ describe('notify', () => {
     await notify(deps, 'OrderCancelled', { ...cancelled, previousStatus: 'PENDING' });
     expect(sent[0]?.email.text).toContain('Your payment will be refunded');
     expect(sent[1]?.email.text).toContain('You have not been charged.');
+  });
+});
+
+describe('sendNotification', () => {
+  /** A Once that remembers each key's value, as the idempotency records do. */
+  const rememberingOnce = () => {
+    const kept = new Map<string, unknown>();
+    const keys: string[] = [];
+    const once = async <T>(payload: { id: string }, work: () => Promise<T>) => {
+      keys.push(payload.id);
+      if (kept.has(payload.id)) return { value: kept.get(payload.id) as T, replayed: true };
+      const value = await work();
+      kept.set(payload.id, value);
+      return { value, replayed: false };
+    };
+    return { once, keys };
+  };
+  const shipped = (envelopeId: string, eventId?: string) =>
+    ({
+      version: '0',
+      id: envelopeId,
+      'detail-type': 'OrderShipped',
+      source: 'shop.orders',
+      account: '000000000000',
+      time: '2026-01-01T00:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { ...common, ...(eventId && { eventId }), orderId: 'ord_1', userId: 'usr_ann' },
+    }) as EventEnvelope<'OrderShipped'>;
+
+  it('mails an event once however often it is published: the key is its own id, not the envelope id', async () => {
+    const { deps, sent } = fakeDeps({ usr_ann: { email: 'ann@example.com', first_name: 'Ann' } });
+    const { once, keys } = rememberingOnce();
+    // The outbox published it twice (a lost answer): two envelopes, one domain event.
+    await sendNotification({ ...deps, once }, shipped('envelope-1', 'evt-1'));
+    await sendNotification({ ...deps, once }, shipped('envelope-2', 'evt-1'));
+    expect(keys).toEqual(['evt-1', 'evt-1']);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('falls back on the envelope id for an event without one of its own', async () => {
+    const { deps, sent } = fakeDeps({ usr_ann: { email: 'ann@example.com', first_name: 'Ann' } });
+    const { once, keys } = rememberingOnce();
+    await sendNotification({ ...deps, once }, shipped('envelope-1'));
+    await sendNotification({ ...deps, once }, shipped('envelope-2'));
+    expect(keys).toEqual(['envelope-1', 'envelope-2']);
+    expect(sent).toHaveLength(2);
   });
 });
 

@@ -120,6 +120,24 @@ describe('what an order event adds to its day', () => {
   });
 });
 
+describe('counting once per event', () => {
+  it("keys the count on the event's own id when it has one, so a republished event counts nothing more", async () => {
+    const keys: string[] = [];
+    const deps = {
+      store: {
+        count: async (key: string) => {
+          keys.push(key);
+          return 'counted' as const;
+        },
+      },
+    };
+    const republished = { ...event('OrderConfirmed', { eventId: 'evt-1' }), id: 'envelope-2' };
+    await countOrderEvent(deps, { ...event('OrderConfirmed', { eventId: 'evt-1' }), id: 'envelope-1' });
+    await countOrderEvent(deps, republished as CountedOrderEvent);
+    expect(keys).toEqual(['evt-1', 'evt-1']);
+  });
+});
+
 describe('the overview', () => {
   const day = (
     date: string,

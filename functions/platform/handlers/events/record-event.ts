@@ -1,4 +1,4 @@
-import { detailTypes, parseEvent } from '../../../shared/event-catalog';
+import { detailTypes, eventKey, parseEvent } from '../../../shared/event-catalog';
 import { logger } from '../../../shared/logger';
 import { platformStore } from '../../store';
 
@@ -10,7 +10,10 @@ const JOURNAL_RETENTION_DAYS = 90;
  * event is checked against the catalog; the detail is kept as delivered, fields the catalog does not list included.
  */
 export const handler = async (event: unknown): Promise<void> => {
-  const { id, source, time, ...parsed } = parseEvent(detailTypes, event);
+  const parsed = parseEvent(detailTypes, event);
+  const { source, time } = parsed;
+  // Once per event: a republished one (its own id, a new envelope id) is the same entry.
+  const id = eventKey(parsed);
   const recorded = await store.recordEvent({
     id,
     source,
