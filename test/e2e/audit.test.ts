@@ -1,16 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord as AuditItem } from '../../functions/shared/audit';
 import { call, type ErrorBody, login, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
 
-interface AuditItem {
-  id: string;
-  type: string;
-  actor?: string;
-  ip: string;
-  userAgent: string;
-  outcome: string;
-  time: string;
-  detail?: Record<string, unknown>;
-}
 interface Page {
   items: AuditItem[];
   nextCursor: string | null;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AuditRecord as AuditItem } from '../../functions/shared/audit';
 import { keysFromSecret } from '../../functions/shared/signing-key';
 import { routes } from '../../lib/spec/routes';
 import { call, type ErrorBody, login, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
@@ -38,14 +39,6 @@ const signed = async (user: SignedIn, overrides: Overrides = {}) => {
     .setExpirationTime(overrides.exp ?? now + 600)
     .sign(privateKey);
 };
-
-interface AuditItem {
-  type: string;
-  ip: string;
-  outcome: string;
-  actor?: string;
-  detail?: Record<string, unknown>;
-}
 
 let admin: string;
 let victim: SignedIn;

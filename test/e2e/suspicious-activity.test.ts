@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord as AuditItem } from '../../functions/shared/audit';
 import { loginFailureLimits } from '../../lib/spec/rate-limits';
 import { detections } from '../../lib/spec/security-alerts';
 import {
@@ -26,17 +27,6 @@ import {
   registerCustomer,
   type SignedIn,
 } from './http';
-
-interface AuditItem {
-  id: string;
-  type: string;
-  actor?: string;
-  ip: string;
-  userAgent: string;
-  outcome: string;
-  time: string;
-  detail?: Record<string, unknown>;
-}
 
 interface Mail {
   Subject: string;
