@@ -15,6 +15,15 @@ export interface AppConfig {
   enableOpenSearch: boolean;
   /** Browser origins allowed to call the API cross-origin; empty means same-origin only. */
   corsOrigins: string[];
+  /**
+   * Context `demoUsers=true`: the dev stage's sample data includes the demo accounts (admin@ecommerce.local /
+   * admin123, ...). Off unless given: a deployed stage is on a public URL. The sandbox always has them.
+   */
+  demoUsers?: boolean;
+  /** Context `sesDomain`: also verify this domain in SES, with Easy DKIM (its DNS records are stack outputs). */
+  sesDomain?: string;
+  /** Context `storefrontWebAclArn`: a CLOUDFRONT-scope WAF web ACL (made in us-east-1) for the storefront. */
+  storefrontWebAclArn?: string;
 }
 
 /** A context value that cannot be used: the message says which key and what to pass. */
@@ -83,12 +92,35 @@ export const readAdminEmail = (value: unknown, sesSender: string): string => {
   );
 };
 
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const readDomain = (value: unknown): string | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && DOMAIN.test(value.trim().toLowerCase())) return value.trim().toLowerCase();
+  throw new ConfigError(
+    `Context "sesDomain" must be a domain name like shop.example.com (got ${JSON.stringify(value)}).`,
+  );
+};
+
+const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/;
+
+const readWebAclArn = (value: unknown): string | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && WEB_ACL_ARN.test(value.trim())) return value.trim();
+  throw new ConfigError(
+    `Context "storefrontWebAclArn" must be the ARN of a CLOUDFRONT-scope web ACL in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got ${JSON.stringify(value)}.`,
+  );
+};
+
 /** Reads and validates the deployment's context; throws ConfigError with a message meant for the person running cdk. */
 export const readAppConfig = (node: Node): AppConfig => ({
   stage: readStage(node.tryGetContext('stage')),
   sesSender: readSender(node.tryGetContext('sesSender')),
   enableOpenSearch: readFlag('enableOpenSearch', node.tryGetContext('enableOpenSearch'), true),
   corsOrigins: readOrigins(node.tryGetContext('corsOrigins')),
+  demoUsers: readFlag('demoUsers', node.tryGetContext('demoUsers'), false),
+  sesDomain: readDomain(node.tryGetContext('sesDomain')),
+  storefrontWebAclArn: readWebAclArn(node.tryGetContext('storefrontWebAclArn')),
 });
 
 /** `Shop-dev`, `Shop-prod`: the stage's root stack name, and the prefix of its fixed physical names (`Shop-dev-Checkout`). */

@@ -1,4 +1,4 @@
-import { type App, CfnOutput, NestedStack, Stack, Tags } from 'aws-cdk-lib';
+import { type App, CfnOutput, Fn, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { type AppConfig, stackPrefix } from './app-config';
 import { pascalCase } from './constructs/naming';
 import { Storefront } from './constructs/storefront';
@@ -41,12 +41,14 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     stage: config.stage,
     sesSender: config.sesSender,
     enableOpenSearch: config.enableOpenSearch,
+    sesDomain: config.sesDomain,
   });
   const api = new StatelessStack(root, 'Api', {
     description: `Shop ${config.stage}: API, functions, event rules, workflows`,
     stage: config.stage,
     data,
     corsOrigins: config.corsOrigins,
+    demoUsers: config.demoUsers === true && config.stage !== 'prod',
     ...overrides,
   });
   // Its own stack: the Api stack's resource budget stays for routes, and a new build changes only this template.
@@ -58,6 +60,7 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     restApi: api.api.restApi,
     // ShopApi names the API's stage after the app's.
     apiStageName: config.stage,
+    webAclArn: config.storefrontWebAclArn,
   });
 
   // On the root, where `cdk deploy` prints them (it does not print nested stacks' outputs).
@@ -71,6 +74,18 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     new CfnOutput(root, `${pascalCase(name)}TableName`, { value: data.tables[name].tableName });
   }
   if (data.search) new CfnOutput(root, 'SearchEndpoint', { value: data.search.domainEndpoint });
+  // Easy DKIM of the sesDomain: three CNAME records to add to the domain's DNS (name -> value).
+  if (data.domainIdentity) {
+    const identity = data.domainIdentity;
+    const records = [
+      [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
+      [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
+      [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
+    ];
+    records.forEach(([name, value], i) => {
+      new CfnOutput(root, `DkimRecord${i + 1}`, { value: Fn.join(' CNAME ', [name as string, value as string]) });
+    });
+  }
   for (const [name, workflow] of api.workflows) {
     new CfnOutput(root, `${name}StateMachineArn`, { value: workflow.stateMachine.stateMachineArn });
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CustomResource, NestedStack, type NestedStackProps, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, NestedStack, type NestedStackProps, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,6 +11,7 @@ import type { Construct } from 'constructs';
 import { readAdminEmail, type Stage, stackPrefix } from './app-config';
 import { type BindingResources, bind } from './constructs/bind';
 import { BoundedContext } from './constructs/bounded-context';
+import { MailFeedback } from './constructs/mail-feedback';
 import { Monitoring } from './constructs/monitoring';
 import { contextOf, pascalCase } from './constructs/naming';
 import { ServiceFunction } from './constructs/service-function';
@@ -20,6 +22,7 @@ import type { FunctionSpec } from './spec/bindings';
 import { demoUsers } from './spec/demo-users';
 import { ENV } from './spec/env';
 import { eventRules as defaultEventRules, type EventRule } from './spec/event-rules';
+import { mailFeedbackRecorder, NOTIFIER } from './spec/mail-feedback';
 import { authorizer as defaultAuthorizer, routes as defaultRoutes, type Route } from './spec/routes';
 import { sampleProducts } from './spec/sample-data';
 import { indexDefinition, MAPPING_PROPERTY } from './spec/search-index';
@@ -27,7 +30,7 @@ import { SUSPICIOUS_ACTIVITY } from './spec/security-alerts';
 import { checkout, stateMachines as defaultStateMachines, type StateMachineSpec } from './spec/state-machines';
 import { SEARCH_VOLUME_GIB, type StatefulResources } from './stateful-stack';
 
-/** Loads the sample data in the dev stage (a CloudFormation custom resource). */
+/** Loads the sample data in the dev stage (a CloudFormation custom resource); the demo accounts too with -c demoUsers=true. */
 export const sampleDataLoader: FunctionSpec = {
   handler: 'platform/handlers/deploy/seed-sample-data',
   bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite', users: 'readwrite' } },
@@ -49,6 +52,8 @@ export interface StatelessStackProps extends NestedStackProps {
   /** The stateful stack (or a stand-in in tests); references to it become this nested stack's parameters. */
   data: StatefulResources;
   corsOrigins?: string[];
+  /** The dev stage's sample data includes the demo accounts (context demoUsers=true); never in prod. */
+  demoUsers?: boolean;
   /** The tables default to lib/spec/routes.ts, lib/spec/event-rules.ts and lib/spec/state-machines.ts; tests pass their own. */
   routes?: Route[];
   eventRules?: EventRule[];
@@ -100,10 +105,19 @@ export class StatelessStack extends NestedStack {
       checkout: checkoutSpec && sfn.StateMachine.fromStateMachineName(this, 'CheckoutRef', machineName(checkoutSpec)),
     };
     // Not encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and an alarm says nothing secret.
-    this.alarms = new sns.Topic(this, 'Alarms', { displayName: `Shop ${props.stage} alarms` });
-    this.alarms.addSubscription(
-      new subscriptions.EmailSubscription(readAdminEmail(this.node.tryGetContext('adminEmail'), mail.address)),
+    this.alarms = new sns.Topic(this, 'Alarms', { displayName: `Shop ${props.stage} alarms`, enforceSSL: true });
+    const alarmMail = new subscriptions.EmailSubscription(
+      readAdminEmail(this.node.tryGetContext('adminEmail'), mail.address),
     );
+    this.alarms.addSubscription(alarmMail);
+    for (const child of this.alarms.node.children) {
+      if (!(child instanceof sns.Subscription)) continue;
+      Validations.of(child).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'An email subscription: SNS retries an undeliverable mail itself, and a dead-letter queue of alarm mails would be read by nobody.',
+      });
+    }
     const contextFor = (handler: string): BoundedContext => {
       const context = contextOf(handler);
       let construct = this.contexts.get(context);
@@ -168,13 +182,19 @@ export class StatelessStack extends NestedStack {
       }
     }
 
-    // The sample catalog and the demo accounts exist in dev only; prod starts empty (admins via create-admin).
-    const sampleVersion = digest([sampleProducts, demoUsers]);
+    // The sample catalog exists in dev only, the demo accounts only when asked for (-c demoUsers=true): a deployed
+    // stage is on a public URL. Prod starts empty (admins via npm run create-admin).
+    const withDemoUsers = props.demoUsers === true;
+    const sampleVersion = digest([sampleProducts, ...(withDemoUsers ? [demoUsers] : [])]);
+    const loader: FunctionSpec = withDemoUsers
+      ? sampleDataLoader
+      : { ...sampleDataLoader, bindings: { tables: { catalog: 'readwrite', inventory: 'readwrite' } } };
     const sampleData =
       props.stage === 'dev'
-        ? this.deployTimeTask('SampleData', contextFor(sampleDataLoader.handler).addFunction(sampleDataLoader), {
+        ? this.deployTimeTask('SampleData', contextFor(loader.handler).addFunction(loader), {
             // A change of the sample data runs the loader again (it only adds what is missing).
             version: sampleVersion,
+            demoUsers: String(withDemoUsers),
           })
         : undefined;
 
@@ -188,6 +208,15 @@ export class StatelessStack extends NestedStack {
       );
       // The dev stage's sample products are in the table before the index is filled from it.
       if (sampleData) setup.node.addDependency(sampleData);
+    }
+
+    if (props.data.mailFeedback) {
+      new MailFeedback(this, 'MailFeedback', {
+        topic: props.data.mailFeedback,
+        recorder: contextFor(mailFeedbackRecorder.handler).addFunction(mailFeedbackRecorder),
+        notifier: this.contexts.get(contextOf(NOTIFIER))?.functions.find((fn) => fn.spec.handler === NOTIFIER),
+        namespace: stackPrefix(props.stage),
+      });
     }
 
     this.url = this.api.deploy().urlForPath('/');
@@ -209,14 +238,32 @@ export class StatelessStack extends NestedStack {
 
   /** A custom resource that runs `fn` on every deploy that creates it or changes `properties`. */
   private deployTimeTask(id: string, fn: lambda.IFunction, properties: Record<string, string>): CustomResource {
+    // The framework function logs like ours: its own group, a week's retention.
+    const logGroup = new logs.LogGroup(this, `${id}ProviderLogs`, {
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its role: write that group and invoke the task's function (its unqualified ARN, not CDK's `<arn>:*`).
+    const role = new iam.Role(this, `${id}ProviderRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} deploy-time task`,
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
     const provider = new cr.Provider(this, `${id}Provider`, {
       onEventHandler: fn,
-      // The framework function logs like ours: its own group, a week's retention.
-      logGroup: new logs.LogGroup(this, `${id}ProviderLogs`, {
-        retention: logs.RetentionDays.ONE_WEEK,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup,
+      frameworkOnEventRole: role.withoutPolicyUpdates(),
     });
+    provider.node.addDependency(role);
+    const reason = `CDK's custom-resource framework function of the ${id} task: CDK chooses its runtime and memory; it runs at deploy time only, synchronously for CloudFormation (a failure fails the deploy).`;
+    Validations.of(provider).acknowledge(
+      { id: 'AwsSolutions-L1', reason },
+      { id: 'Serverless-LambdaLatestVersion', reason },
+      { id: 'Serverless-LambdaDLQ', reason },
+      { id: 'Serverless-LambdaDefaultMemorySize', reason },
+      { id: 'Serverless-LambdaTracing', reason },
+    );
     return new CustomResource(this, id, { serviceToken: provider.serviceToken, properties });
   }
 }

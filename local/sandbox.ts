@@ -13,6 +13,7 @@ import { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import { checkJava, createTables, localTableName, startDynamo } from './dynamodb';
 import { EventBridgeService } from './eventbridge/service';
+import { checkHealth } from './health';
 import { everyBinding, functionEnvironment, runtimeEnvironment, type SandboxEnvironment } from './lambda/environment';
 import { LocalLambda } from './lambda/service';
 import { freePort } from './ports';
@@ -48,6 +49,8 @@ export interface SandboxOptions {
   host?: string;
   /** Instances per function at most: the invocations one function runs at once (default: twice the cores, 4 to 10). */
   functionConcurrency?: number;
+  /** How long GET /health waits for each service before it answers 503 naming it slow (default 2 s). */
+  healthTimeoutMs?: number;
 }
 
 export interface Sandbox {
@@ -188,32 +191,25 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const health = async () => {
       if (!ready) return { healthy: false, body: { status: 'starting', services: {} } };
       const dynamo = await starting;
-      const checks: Record<string, Promise<boolean>> = {
-        dynamodb: dynamo.client.send(new ListTablesCommand({})).then(() => true),
-        apigateway: apiGateway
-          .handle({
-            method: 'GET',
-            path: '/health',
-            query: new URLSearchParams(),
-            rawHeaders: [],
-            body: Buffer.alloc(0),
-            sourceIp: '127.0.0.1',
-          })
-          .then((reply) => reply.status === 200),
-        ...Object.fromEntries([...services].map(([name, service]) => [name, service.healthy()])),
-        search: fetch(searchEndpoint).then((reply) => reply.ok),
-      };
-      const results = await Promise.all(
-        Object.entries(checks).map(async ([name, check]) => [name, await check.catch(() => false)] as const),
-      );
-      const healthy = results.every(([, ok]) => ok);
-      return {
-        healthy,
-        body: {
-          status: healthy ? 'ok' : 'degraded',
-          services: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'down'])),
+      return checkHealth(
+        {
+          dynamodb: (signal) => dynamo.client.send(new ListTablesCommand({}), { abortSignal: signal }).then(() => true),
+          apigateway: () =>
+            apiGateway
+              .handle({
+                method: 'GET',
+                path: '/health',
+                query: new URLSearchParams(),
+                rawHeaders: [],
+                body: Buffer.alloc(0),
+                sourceIp: '127.0.0.1',
+              })
+              .then((reply) => reply.status === 200),
+          ...Object.fromEntries([...services].map(([name, service]) => [name, () => service.healthy()])),
+          search: (signal) => fetch(searchEndpoint, { signal }).then((reply) => reply.ok),
         },
-      };
+        options.healthTimeoutMs,
+      );
     };
 
     const dynamo = await starting;

@@ -23,6 +23,10 @@ export interface NotificationDeps {
   users: { getById(id: string): Promise<{ email: string; first_name: string } | undefined> };
   send(message: Outgoing): Promise<void>;
   adminEmail: string;
+  /** Whether SES reported the address as bouncing or complaining (the suppression list): then nothing is sent. */
+  isSuppressed(email: string): Promise<boolean>;
+  /** Counts an email not sent to a suppressed address (a metric). */
+  suppressed?(detailType: NotifiedEvent): void;
 }
 
 /** The recipient comes from the user's record, never from the event: the record is where an address is kept current. */
@@ -55,13 +59,24 @@ export const compose = <T extends NotifiedEvent>(
   detail: EventDetail<T>,
 ): Promise<Outgoing> => (composers[detailType] as Composers[T])(deps, detail);
 
-/** Composes and sends the event's email; returns the recipient and subject for the log. */
+/**
+ * Composes and sends the event's email, unless its address is on the suppression list (a bounce or a complaint
+ * reported by SES: sending again would hurt the sender's reputation); returns the recipient and subject for the log.
+ */
 export const notify = async <T extends NotifiedEvent>(
   deps: NotificationDeps,
   detailType: T,
   detail: EventDetail<T>,
-): Promise<{ to: string; subject: string }> => {
+): Promise<{ to: string; subject: string; suppressed?: true }> => {
   const message = await compose(deps, detailType, detail);
+  if (await deps.isSuppressed(message.to)) {
+    logger.warn('notification not sent: address suppressed', {
+      detailType,
+      domain: message.to.split('@')[1] ?? '',
+    });
+    deps.suppressed?.(detailType);
+    return { to: message.to, subject: message.email.subject, suppressed: true };
+  }
   await deps.send(message);
   return { to: message.to, subject: message.email.subject };
 };

@@ -1,4 +1,4 @@
-import { Duration, NestedStack, type NestedStackProps } from 'aws-cdk-lib';
+import { Duration, NestedStack, type NestedStackProps, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -82,8 +82,14 @@ export class BoundedContext extends NestedStack {
     const fn = this.addFunction(spec.target);
     const deadLetters = new sqs.Queue(this, `${pascalCase(spec.name)}DeadLetters`, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const reason = `The dead-letter queue of the ${spec.name} rule and its function: an alarm reports any message in it, nothing is redriven from it.`;
+    Validations.of(deadLetters).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason },
+      { id: 'Serverless-SQSRedrivePolicy', reason },
+    );
     this.deadLetterQueues.set(spec.name, deadLetters);
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(deadLetters) });
     const rule = new events.Rule(this, pascalCase(spec.name), {

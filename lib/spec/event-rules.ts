@@ -134,8 +134,12 @@ export const eventRules: EventRule[] = [
     pattern: { source: [{ prefix: EVENT_SOURCE_PREFIX }], 'detail-type': [...notifiedEvents] },
     target: {
       handler: 'notifications/handlers/events/send-notification',
-      // users: the recipient's address and name; platform: the idempotency records.
-      bindings: { tables: { users: 'read' }, platform: { idempotency: ['notifications.email'] }, mail: true },
+      // users: the recipient's address and name; platform: the idempotency records and the suppression list.
+      bindings: {
+        tables: { users: 'read' },
+        platform: { idempotency: ['notifications.email'], mailSuppression: ['read'] },
+        mail: true,
+      },
       timeout: 30,
     },
   },

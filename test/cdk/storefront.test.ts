@@ -172,6 +172,11 @@ describe('storefront distribution', () => {
     );
     expect(spoofed.headers['x-forwarded-host']).toEqual({ value: 'd1.cloudfront.net' });
     expect(handler(viewerRequest('/api/v1/orders', { 'x-forwarded-host': 'evil.example' })).headers).toEqual({});
+
+    // The viewer's IP, for the stage's firewall, as CloudFront saw it: a viewer's own value is overwritten.
+    const viewer = { ip: '203.0.113.9' };
+    const counted = handler({ ...viewerRequest('/api/v1/orders', { 'x-shop-viewer-ip': '10.0.0.1' }), viewer });
+    expect(counted.headers['x-shop-viewer-ip']).toEqual({ value: '203.0.113.9' });
   });
 
   it('serves the API reference page at /api/docs from the bucket, matched before /api/*', () => {

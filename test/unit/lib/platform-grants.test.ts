@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suppressionList } from '../../../functions/notifications/suppression';
 import { platformStore } from '../../../functions/platform/store';
 import { reportingStore } from '../../../functions/reporting/store';
 import { auditLog } from '../../../functions/shared/audit';
@@ -169,6 +170,18 @@ describe('the platform purposes, each used within its own grant', () => {
     await expect(rateLimiter(documentClient).hit('x', { limit: 1, windowSeconds: 60 })).rejects.toThrow(
       AccessDeniedError,
     );
+  });
+
+  it('mail suppression: the recorder puts an address on the list, the notifier reads it', async () => {
+    const recorder = clientsFor({ mailSuppression: ['write'] });
+    const email = `Bounced-${randomUUID()}@Example.com`;
+    await suppressionList(recorder.documentClient).suppress(email, 'bounce');
+    const notifier = clientsFor({ mailSuppression: ['read'] });
+    const list = suppressionList(notifier.documentClient);
+    expect(await list.isSuppressed(email.toLowerCase())).toBe(true);
+    expect(await list.isSuppressed(`other-${randomUUID()}@example.com`)).toBe(false);
+    await expect(list.suppress(email, 'complaint')).rejects.toThrow(AccessDeniedError);
+    expect(recorder.log).toMatchObject([{ action: 'dynamodb:PutItem', allowed: true }]);
   });
 });
 

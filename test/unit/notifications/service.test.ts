@@ -7,6 +7,7 @@ import {
   type Outgoing,
   sendNotification,
 } from '../../../functions/notifications/service';
+import { suppressionsOf } from '../../../functions/notifications/suppression';
 import { money } from '../../../functions/notifications/templates/layout';
 import type { EventEnvelope } from '../../../functions/shared/event-catalog';
 
@@ -18,6 +19,7 @@ const fakeDeps = (users: Record<string, { email: string; first_name: string }> =
       sent.push(message);
     },
     adminEmail: 'ops@shop.example',
+    isSuppressed: async () => false,
   };
   return { deps, sent };
 };
@@ -206,5 +208,55 @@ describe('money', () => {
     expect(money(129999, 'USD')).toBe('1299.99 USD');
     expect(money(5, 'EUR')).toBe('0.05 EUR');
     expect(money(-150, 'EUR')).toBe('-1.50 EUR');
+  });
+});
+
+describe('the suppression list', () => {
+  it('sends nothing to an address SES reported as bouncing or complaining, and counts it', async () => {
+    const { deps, sent } = fakeDeps({ usr_1: { email: 'gone@shop.example', first_name: 'Ada' } });
+    const counted: string[] = [];
+    const suppressed = {
+      ...deps,
+      isSuppressed: async (email: string) => email === 'gone@shop.example',
+      suppressed: (detailType: string) => {
+        counted.push(detailType);
+      },
+    };
+    const result = await notify(suppressed, 'UserRegistered', {
+      ...common,
+      userId: 'usr_1',
+      email: 'gone@shop.example',
+      firstName: 'Ada',
+      lastName: 'L',
+    });
+    expect(result).toMatchObject({ to: 'gone@shop.example', suppressed: true });
+    expect(sent).toEqual([]);
+    expect(counted).toEqual(['UserRegistered']);
+    // Anyone else is mailed as before.
+    await notify(suppressed, 'InventoryLow', { ...common, sku: 'SKU-9', available: 0, threshold: 5 });
+    expect(sent.map((message) => message.to)).toEqual(['ops@shop.example']);
+  });
+
+  it('takes permanent bounces and complaints from SES notices, not transient bounces', () => {
+    const bounce = (bounceType: string) => ({
+      eventType: 'Bounce',
+      bounce: {
+        bounceType,
+        bouncedRecipients: [{ emailAddress: 'a@shop.example' }, { emailAddress: 'b@shop.example' }],
+      },
+    });
+    expect(suppressionsOf(bounce('Permanent'))).toEqual([
+      { email: 'a@shop.example', reason: 'bounce' },
+      { email: 'b@shop.example', reason: 'bounce' },
+    ]);
+    expect(suppressionsOf(bounce('Transient'))).toEqual([]);
+    expect(
+      suppressionsOf({
+        notificationType: 'Complaint',
+        complaint: { complainedRecipients: [{ emailAddress: 'c@shop.example' }] },
+      }),
+    ).toEqual([{ email: 'c@shop.example', reason: 'complaint' }]);
+    expect(suppressionsOf({ eventType: 'Delivery' })).toEqual([]);
+    expect(suppressionsOf('not json')).toEqual([]);
   });
 });
