@@ -115,7 +115,8 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
 
   // DynamoDB Local boots in its own JVM while this process builds the other services.
   checkJava();
-  const starting = startDynamo(dataDir, await freePort());
+  const dynamoPort = await freePort();
+  const starting = startDynamo(dataDir, dynamoPort);
   starting.catch(() => undefined); // awaited below; this only marks a failure as handled meanwhile
   const stoppers: (() => Promise<void>)[] = [
     () =>
@@ -133,6 +134,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     let environment: SandboxEnvironment | undefined;
     const functionsDir = path.join(dataDir, 'functions');
     rmSync(functionsDir, { recursive: true, force: true });
+    const calls = new CallCounter();
     const lambda = new LocalLambda({
       functions: [
         authorizer,
@@ -149,6 +151,9 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
         return functionEnvironment(fn, environment);
       },
       ...(options.functionConcurrency && { concurrency: options.functionConcurrency }),
+      // The functions reach DynamoDB Local directly; their instances count those calls.
+      countedHosts: [`127.0.0.1:${dynamoPort}`],
+      onCalls: (counted) => calls.addAll(counted),
     });
     // Bundled while DynamoDB Local boots; awaited before the sandbox says it is ready.
     const bundled = lambda.build();
@@ -213,11 +218,11 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     };
 
     const dynamo = await starting;
-    const calls = new CallCounter();
     const parts = {
       apiGateway,
       services,
       dynamoEndpoint: dynamo.endpoint,
+      dynamoPid: dynamo.process.pid,
       ses,
       eventBridge,
       workflowStats: () => stepFunctions.stats(),
@@ -251,6 +256,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     environment = {
       region: REGION,
       endpoint: url,
+      dynamodbEndpoint: dynamo.endpoint,
       settings: process.env,
       targets: {
         tables: Object.fromEntries(

@@ -18,6 +18,8 @@ export interface ServerParts {
   /** Emulated services by SigV4 signing name. */
   services: Map<string, AwsService>;
   dynamoEndpoint: string;
+  /** DynamoDB Local's process, for /_aws/stats (a benchmark measures it alone). */
+  dynamoPid?: number;
   ses: LocalSes;
   eventBridge: EventBridgeService;
   /** Executions started and state transitions (the Standard workflow's billing unit). */
@@ -81,8 +83,12 @@ export class CallCounter {
   private counts = new Map<string, number>();
 
   add(service: string, operation: string) {
-    const key = `${service}.${operation}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.addAll({ [`${service}.${operation}`]: 1 });
+  }
+
+  /** Calls counted elsewhere (in the functions' instances), by `<service>.<operation>`. */
+  addAll(calls: Record<string, number>) {
+    for (const [key, count] of Object.entries(calls)) this.counts.set(key, (this.counts.get(key) ?? 0) + count);
   }
 
   snapshot(): Record<string, Record<string, number>> {
@@ -223,6 +229,9 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
           events: parts.eventBridge.stats(),
           workflows: parts.workflowStats(),
           lambda: parts.lambdaStats(),
+          // This process (the sandbox's main thread's heap; the RSS includes the functions' instances), in bytes.
+          memory: process.memoryUsage(),
+          dynamodbLocal: { endpoint: parts.dynamoEndpoint, pid: parts.dynamoPid },
         });
       }
       if (method === 'DELETE') {

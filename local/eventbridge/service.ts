@@ -416,8 +416,9 @@ export class EventBridgeService implements AwsService {
     const attempt = async (attempts: number): Promise<void> => {
       journal?.attempt(id, attempts);
       try {
-        // Each target gets its own copy, as in AWS: a handler that mutates its event affects no other.
-        await this.invoke(rule.target, structuredClone(event));
+        // Each target gets its own copy, as in AWS: a handler that mutates its event affects no other. Asynchronous,
+        // as EventBridge invokes Lambda: the event waits in the function's queue rather than being throttled.
+        await this.invoke(rule.target, structuredClone(event), { asynchronous: true });
         journal?.done(id);
         this.counters.deliveriesSucceeded++;
         this.settle(1);

@@ -7,6 +7,12 @@ export interface InvokeOptions {
    * counts from here, not from a wait that only this machine's few cores impose.
    */
   onStart?: () => void;
+  /**
+   * An asynchronous invocation (an EventBridge target's): Lambda puts the event in its own queue and runs it when
+   * an instance is free, so it waits whatever the number waiting, where a synchronous call past the waiting limit
+   * is throttled.
+   */
+  asynchronous?: boolean;
 }
 
 /** Runs a function of the tables (routes, authorizer, event rules, state machines) with an event, as Lambda would. */

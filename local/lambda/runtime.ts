@@ -4,6 +4,9 @@
  * with a Lambda context and answers with the JSON result or the error. The sandbox bundles this file with
  * esbuild and starts it as the worker's entry; it imports nothing from the repository at run time.
  */
+import { subscribe } from 'node:diagnostics_channel';
+import { existsSync, readFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 
@@ -16,7 +19,15 @@ export interface RuntimeData {
   logStreamName: string;
   region: string;
   accountId: string;
+  /**
+   * Hosts (`127.0.0.1:8000`) the function reaches directly rather than through the sandbox's endpoint (DynamoDB
+   * Local): its AWS calls to them are counted here, by `X-Amz-Target`, and reported with each answer.
+   */
+  countedHosts?: string[];
 }
+
+/** AWS calls by `<service>.<operation>` (e.g. `dynamodb.GetItem`), as the sandbox's endpoint counts its own. */
+export type CallCounts = Record<string, number>;
 
 /** One invocation, from the sandbox to the runtime. The event travels as JSON, as Lambda hands it over. */
 export interface InvokeMessage {
@@ -33,11 +44,16 @@ export interface ErrorDocument {
   trace: string[];
 }
 
-export type RuntimeMessage =
+export type RuntimeMessage = (
   | { type: 'ready'; initMs: number }
   | { type: 'init-error'; error: ErrorDocument }
   | { type: 'result'; requestId: string; payload: string }
-  | { type: 'error'; requestId: string; error: ErrorDocument };
+  | { type: 'error'; requestId: string; error: ErrorDocument }
+) & {
+  calls?: CallCounts;
+  /** CPU time this instance's thread spent on the init phase or the invocation, where the system tells (Linux). */
+  cpuMs?: number;
+};
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -61,9 +77,54 @@ const context = (data: RuntimeData, message: InvokeMessage): Context => ({
   succeed: () => undefined,
 });
 
+/** `DynamoDB_20120810.GetItem` -> `dynamodb.GetItem`; the service named as the sandbox's endpoint names it. */
+const SERVICES: Record<string, string> = { DynamoDB_20120810: 'dynamodb' };
+
+/** Counts the requests to `hosts` as they start (Node's http client announces each one), until taken. */
+const callCounter = (hosts: string[]) => {
+  let counts: CallCounts = {};
+  let any = false;
+  if (hosts.length > 0) {
+    subscribe('http.client.request.start', (message) => {
+      const request = (message as { request: ClientRequest }).request;
+      if (!hosts.includes(String(request.getHeader('host')))) return;
+      const [prefix = '', operation = 'unknown'] = String(request.getHeader('x-amz-target') ?? '').split('.');
+      const key = `${SERVICES[prefix] ?? prefix}.${operation}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+      any = true;
+    });
+  }
+  return (): { calls?: CallCounts } => {
+    if (!any) return {};
+    const taken = counts;
+    counts = {};
+    any = false;
+    return { calls: taken };
+  };
+};
+
+/**
+ * The CPU time of this thread so far, in ms (user + system, in the kernel's 10 ms ticks: a sum over many
+ * invocations is what tells), or undefined where /proc/thread-self is missing.
+ */
+const THREAD_STAT = '/proc/thread-self/stat';
+const threadCpuMs = existsSync(THREAD_STAT)
+  ? () => {
+      const fields = readFileSync(THREAD_STAT, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+  : () => undefined;
+
+const cpuSince = (start: number | undefined): { cpuMs?: number } => {
+  const now = threadCpuMs();
+  return start === undefined || now === undefined ? {} : { cpuMs: now - start };
+};
+
 const run = async (port: NonNullable<typeof parentPort>, data: RuntimeData) => {
   process.setSourceMapsEnabled(true);
+  const takeCalls = callCounter(data.countedHosts ?? []);
   const started = performance.now();
+  const initCpu = threadCpuMs();
   let handler: Handler;
   try {
     const module = (await import(data.bundle)) as { handler?: Handler };
@@ -74,10 +135,11 @@ const run = async (port: NonNullable<typeof parentPort>, data: RuntimeData) => {
     }
     handler = module.handler;
   } catch (error) {
-    port.postMessage({ type: 'init-error', error: errorDocument(error) } satisfies RuntimeMessage);
+    port.postMessage({ type: 'init-error', error: errorDocument(error), ...takeCalls() } satisfies RuntimeMessage);
     return;
   }
   port.on('message', async (message: InvokeMessage) => {
+    const cpu = threadCpuMs();
     let reply: RuntimeMessage;
     try {
       const result = await handler(JSON.parse(message.event), context(data, message));
@@ -85,9 +147,14 @@ const run = async (port: NonNullable<typeof parentPort>, data: RuntimeData) => {
     } catch (error) {
       reply = { type: 'error', requestId: message.requestId, error: errorDocument(error) };
     }
-    port.postMessage(reply);
+    port.postMessage({ ...reply, ...takeCalls(), ...cpuSince(cpu) });
   });
-  port.postMessage({ type: 'ready', initMs: performance.now() - started } satisfies RuntimeMessage);
+  port.postMessage({
+    type: 'ready',
+    initMs: performance.now() - started,
+    ...takeCalls(),
+    ...cpuSince(initCpu),
+  } satisfies RuntimeMessage);
 };
 
 if (parentPort && workerData) await run(parentPort, workerData as RuntimeData);

@@ -14,7 +14,7 @@ import {
   LambdaTimeoutError,
   localFunctionName,
 } from './invoke';
-import type { InvokeMessage, RuntimeData, RuntimeMessage } from './runtime';
+import type { CallCounts, InvokeMessage, RuntimeData, RuntimeMessage } from './runtime';
 
 export interface LocalLambdaOptions {
   /** Every function there is, as a deployed stack has them: one build bundles them all. */
@@ -29,7 +29,10 @@ export interface LocalLambdaOptions {
   environment: (fn: FunctionSpec) => Record<string, string>;
   /** Instances per function at most, i.e. the invocations it runs at once (default: DEFAULT_CONCURRENCY). */
   concurrency?: number;
-  /** Invocations that may wait for an instance of a busy function; one more is throttled (default 100). */
+  /**
+   * Synchronous invocations that may wait for an instance of a busy function; one more is throttled (default 100).
+   * Asynchronous ones (InvokeOptions.asynchronous) wait in any number, as in Lambda's own queue.
+   */
   maxQueued?: number;
   /** An instance idle this long is stopped, as Lambda reclaims idle environments (default 10 minutes). */
   idleMs?: number;
@@ -40,6 +43,12 @@ export interface LocalLambdaOptions {
   maxInstances?: number;
   /** Where the instances' output goes, line by line (default: this process's stdout and stderr). */
   output?: (line: string, from: { handler: string; stream: 'stdout' | 'stderr' }) => void;
+  /**
+   * Hosts (`127.0.0.1:8000`) the functions reach without the sandbox's endpoint in between (DynamoDB Local): their
+   * AWS calls to them are counted in the instances and handed to `onCalls` with each answer.
+   */
+  countedHosts?: string[];
+  onCalls?: (calls: CallCounts) => void;
 }
 
 export interface FunctionStats {
@@ -58,6 +67,11 @@ export interface FunctionStats {
   /** Init phase (worker start to handler loaded), in ms: the mean and the slowest. */
   initMsMean: number;
   initMsMax: number;
+  /**
+   * CPU time its instances' threads spent, in ms, on init phases and on invocations (Linux; 0 elsewhere): what the
+   * function costs this machine, apart from the sandbox's own work around it.
+   */
+  cpuMs: { init: number; invocations: number };
 }
 
 export interface LambdaStats {
@@ -117,6 +131,10 @@ class Instance {
     setup: { runtime: string; data: RuntimeData; env: Record<string, string> },
     output: NonNullable<LocalLambdaOptions['output']>,
     private readonly died: (instance: Instance) => void,
+    private readonly report: {
+      calls?: (calls: CallCounts) => void;
+      cpu?: (phase: 'init' | 'invocations', ms: number) => void;
+    } = {},
   ) {
     this.ready = new Promise((resolve, reject) => {
       this.initDone = resolve;
@@ -159,6 +177,9 @@ class Instance {
   }
 
   private onMessage(message: RuntimeMessage) {
+    if (message.calls) this.report.calls?.(message.calls);
+    if (message.cpuMs !== undefined)
+      this.report.cpu?.(message.type === 'ready' ? 'init' : 'invocations', message.cpuMs);
     if (message.type === 'ready') {
       this.initDone?.(message.initMs);
       return;
@@ -202,6 +223,7 @@ interface Waiter {
 class FunctionPool {
   readonly instances = new Set<Instance>();
   readonly counters = { invocations: 0, coldStarts: 0, errors: 0, timeouts: 0, throttles: 0, peakInstances: 0 };
+  readonly cpuMs = { init: 0, invocations: 0 };
   /** Most recently used last: reused first, so that the others idle long enough to be reclaimed. */
   private idle: Instance[] = [];
   private waiters: Waiter[] = [];
@@ -219,12 +241,12 @@ class FunctionPool {
   ) {}
 
   /** An instance for one invocation: an idle one, else a new one (a cold start) under the limit, else a wait. */
-  async acquire(onStart?: () => void): Promise<Instance> {
+  async acquire(onStart?: () => void, asynchronous = false): Promise<Instance> {
     if (this.stopped) throw new Error('The sandbox is stopping');
     let instance = this.idle.pop();
     if (!instance) {
       if (this.size < this.concurrency) this.starting++;
-      else if (this.waiters.length >= this.maxQueued) {
+      else if (!asynchronous && this.waiters.length >= this.maxQueued) {
         this.counters.throttles++;
         throw new LambdaThrottledError(this.fn.handler, this.concurrency);
       } else instance = await this.wait();
@@ -287,6 +309,7 @@ class FunctionPool {
       queued: this.waiters.length,
       initMsMean: Math.round(mean),
       initMsMax: Math.round(Math.max(0, ...this.initMs)),
+      cpuMs: { ...this.cpuMs },
     };
   }
 
@@ -368,7 +391,7 @@ export class LocalLambda {
     const pool = this.pool(fn);
     let instance: Instance;
     try {
-      instance = await pool.acquire(options.onStart);
+      instance = await pool.acquire(options.onStart, options.asynchronous);
     } catch (error) {
       // An init error is the invocation's error, as Lambda reports it.
       if (error instanceof FunctionError) {
@@ -415,14 +438,21 @@ export class LocalLambda {
         fn,
         this.options.concurrency ?? DEFAULT_CONCURRENCY,
         this.options.maxQueued ?? DEFAULT_MAX_QUEUED,
-        (died) => this.startInstance(fn, died),
+        (died) =>
+          this.startInstance(fn, died, (phase, ms) => {
+            if (pool) pool.cpuMs[phase] += ms;
+          }),
       );
       this.pools.set(fn.handler, pool);
     }
     return pool;
   }
 
-  private async startInstance(fn: FunctionSpec, died: (instance: Instance) => void): Promise<Instance> {
+  private async startInstance(
+    fn: FunctionSpec,
+    died: (instance: Instance) => void,
+    cpu: (phase: 'init' | 'invocations', ms: number) => void,
+  ): Promise<Instance> {
     await this.build();
     this.makeRoom();
     const file = (entry: string) => path.join(this.options.workDir, `${entry}.mjs`);
@@ -438,6 +468,7 @@ export class LocalLambda {
       logStreamName,
       region: this.options.region,
       accountId: this.options.accountId,
+      ...(this.options.countedHosts && { countedHosts: this.options.countedHosts }),
     };
     // What the Lambda runtime itself sets, then the function's own variables.
     const env = {
@@ -448,7 +479,10 @@ export class LocalLambda {
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
       ...this.options.environment(fn),
     };
-    return new Instance(fn, { runtime: file(RUNTIME_ENTRY), data, env }, this.output, died);
+    return new Instance(fn, { runtime: file(RUNTIME_ENTRY), data, env }, this.output, died, {
+      ...(this.options.onCalls && { calls: this.options.onCalls }),
+      cpu,
+    });
   }
 
   /** At the cap of instances, stops the idle instance of any function that was used the longest time ago. */

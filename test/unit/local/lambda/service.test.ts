@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,7 +35,16 @@ const sandbox: SandboxEnvironment = {
 
 const fn = (handler: string, more: Partial<FunctionSpec> = {}): FunctionSpec => ({ handler, bindings: {}, ...more });
 
-const FIXTURE_HANDLERS = ['echo', 'orders-table', 'request-context', 'sleep', 'fails', 'broken-init', 'crash'];
+const FIXTURE_HANDLERS = [
+  'echo',
+  'orders-table',
+  'request-context',
+  'sleep',
+  'fails',
+  'broken-init',
+  'crash',
+  'calls-aws',
+];
 
 const started: { lambda: LocalLambda; dir: string }[] = [];
 afterEach(async () => {
@@ -77,6 +88,25 @@ describe('LocalLambda', () => {
     const stats = lambda.stats().functions.echo;
     expect(stats).toMatchObject({ invocations: 2, coldStarts: 1, instances: 1, busy: 0, errors: 0 });
     expect(stats?.initMsMean).toBeGreaterThan(0);
+  });
+
+  it('counts the AWS calls an instance makes to a counted host, and the CPU time it spends', async () => {
+    const server = http.createServer((_, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const counted: Record<string, number>[] = [];
+      const { lambda } = start({ countedHosts: [host], onCalls: (calls) => counted.push(calls) });
+      await lambda.invoke(fn('calls-aws'), { url: `http://${host}/`, count: 3, busyMs: 300 });
+      await lambda.invoke(fn('calls-aws'), { url: `http://${host}/`, count: 0, busyMs: 0 });
+
+      expect(counted).toEqual([{ 'dynamodb.GetItem': 3 }]);
+      if (existsSync('/proc/thread-self/stat')) {
+        expect(lambda.stats().functions['calls-aws']?.cpuMs.invocations).toBeGreaterThanOrEqual(200);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('gives an instance the variables of its bindings and the runtime, none of the sandbox process', async () => {
@@ -169,6 +199,16 @@ describe('LocalLambda', () => {
     expect(functions.fails).toMatchObject({ errors: 1, instances: 1 });
     expect(functions['broken-init']).toMatchObject({ errors: 1, instances: 0 });
     expect(functions.crash).toMatchObject({ errors: 1, instances: 0 });
+  });
+
+  it('lets any number of asynchronous invocations wait, as in the queue of Lambda itself', async () => {
+    const { lambda, dir } = start({ concurrency: 2, maxQueued: 1 });
+    const marker = path.join(dir, 'ran.mark');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => lambda.invoke(fn('sleep'), { ms: 50, marker }, { asynchronous: true })),
+    );
+    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(lambda.stats().functions.sleep).toMatchObject({ throttles: 0, peakInstances: 2 });
   });
 
   it('runs at most its concurrency at once, lets a few more wait, and throttles the rest', async () => {
