@@ -140,6 +140,7 @@ describe('charge-payment (the checkout step)', () => {
         detailType: 'PaymentSucceeded',
         detail: {
           version: 1,
+          eventId: expect.any(String),
           correlationId,
           paymentId: first?.paymentId,
           orderId,
@@ -174,6 +175,7 @@ describe('charge-payment (the checkout step)', () => {
         detailType: 'PaymentFailed',
         detail: {
           version: 1,
+          eventId: expect.any(String),
           correlationId,
           orderId,
           userId: 'usr_e2e',
@@ -226,6 +228,7 @@ describe('refund-payment (the compensation)', () => {
     expect(events.map((e) => e.detailType).sort()).toEqual(['PaymentRefunded', 'PaymentSucceeded']);
     expect(events.find((e) => e.detailType === 'PaymentRefunded')?.detail).toEqual({
       version: 1,
+      eventId: expect.any(String),
       correlationId,
       paymentId: charged.paymentId,
       orderId,

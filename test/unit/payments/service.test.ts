@@ -66,6 +66,8 @@ describe('chargeOrder', () => {
           amountCents: 129_999,
           currency: 'USD',
         },
+        id: expect.any(String),
+        at: expect.any(String),
       },
     ]);
   });
