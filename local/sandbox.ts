@@ -13,6 +13,7 @@ import { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import { checkJava, createTables, localTableName, startDynamo } from './dynamodb';
 import { EventBridgeService } from './eventbridge/service';
+import { FaultRegistry } from './faults';
 import { checkHealth } from './health';
 import { everyBinding, functionEnvironment, runtimeEnvironment, type SandboxEnvironment } from './lambda/environment';
 import { LocalLambda } from './lambda/service';
@@ -159,13 +160,28 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     const bundled = lambda.build();
     bundled.catch(() => undefined);
     stoppers.push(() => lambda.stop());
-    const invoke = lambda.invoke;
+    // Faults a test asks for (POST /_aws/faults): functions failing for some inputs, the bus refusing some events.
+    const faults = new FaultRegistry(
+      new Set(
+        [
+          authorizer,
+          ...routes,
+          ...eventRules.map((rule) => rule.target),
+          ...stateMachines.flatMap((m) => Object.values(m.tasks)),
+        ].map((fn) => fn.handler),
+      ),
+    );
+    const invoke = faults.wrap(lambda.invoke);
     // Pending deliveries, dead letters, executions and mail are kept beside the tables: a restart goes on.
     const eventBridge = new EventBridgeService({
       busName: BUS_NAME,
       region: REGION,
       accountId: ACCOUNT_ID,
       invoke,
+      refuse: (event) => {
+        const fault = faults.refusesEvent(event);
+        return fault && `The event bus refused the event (injected fault ${fault.id})`;
+      },
       ...(options.scheduleIntervalSeconds && { scheduleIntervalMs: options.scheduleIntervalSeconds * 1000 }),
       dir: path.join(dataDir, 'eventbridge'),
     });
@@ -219,6 +235,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
 
     const dynamo = await starting;
     const parts = {
+      faults,
       apiGateway,
       services,
       dynamoEndpoint: dynamo.endpoint,

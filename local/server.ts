@@ -7,6 +7,7 @@ import { IMMUTABLE_CACHE, NO_CACHE, webSecurityHeaders } from '../lib/spec/web-h
 import type { LocalApiGateway } from './apigateway';
 import type { AwsService } from './aws-service';
 import type { EventBridgeService } from './eventbridge/service';
+import { type FaultRegistry, InvalidFaultError } from './faults';
 import { mailPage } from './mail-page';
 import type { LocalSes } from './ses';
 
@@ -17,6 +18,8 @@ export interface ServerParts {
   apiGateway: LocalApiGateway;
   /** Emulated services by SigV4 signing name. */
   services: Map<string, AwsService>;
+  /** Faults injected on request (/_aws/faults). */
+  faults: FaultRegistry;
   dynamoEndpoint: string;
   /** DynamoDB Local's process, for /_aws/stats (a benchmark measures it alone). */
   dynamoPid?: number;
@@ -218,6 +221,25 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
       if (method === 'GET') return sendJson(res, 200, { items: parts.eventBridge.deadLetters() });
       if (method === 'DELETE') {
         parts.eventBridge.clearDeadLetters();
+        res.writeHead(204).end();
+        return;
+      }
+    }
+    if (url.pathname === '/_aws/faults') {
+      if (method === 'GET') return sendJson(res, 200, { items: parts.faults.list() });
+      if (method === 'POST') {
+        try {
+          return sendJson(res, 201, parts.faults.add(JSON.parse(body.toString('utf8') || 'null')));
+        } catch (error) {
+          if (error instanceof InvalidFaultError || error instanceof SyntaxError) {
+            return errorJson(res, 400, 'INVALID_FAULT', error.message);
+          }
+          throw error;
+        }
+      }
+      if (method === 'DELETE') {
+        const id = url.searchParams.get('id');
+        if (!parts.faults.remove(id ?? undefined)) return errorJson(res, 404, 'NOT_FOUND', `No fault ${id}`);
         res.writeHead(204).end();
         return;
       }

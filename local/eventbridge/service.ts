@@ -64,6 +64,11 @@ export interface EventBridgeServiceOptions {
   dir?: string;
   /** Dead letters kept, the newest (default 1000). */
   maxDeadLetters?: number;
+  /**
+   * An injected fault (local/faults.ts): the reason PutEvents refuses this entry, as if the bus had failed it
+   * (InternalFailure), or undefined to accept it.
+   */
+  refuse?: (event: BusEvent) => string | undefined;
 }
 
 export const DEFAULT_MAX_DEAD_LETTERS = 1000;
@@ -169,6 +174,7 @@ export class EventBridgeService implements AwsService {
   private readonly invoke: Invoke;
   private readonly retry: Required<RetryOptions>;
   private readonly log: (message: string) => void;
+  private readonly refuse: (event: BusEvent) => string | undefined;
   private readonly createdAt = new Date();
 
   private stopped = false;
@@ -197,6 +203,7 @@ export class EventBridgeService implements AwsService {
     this.busArn = `arn:aws:events:${this.region}:${this.accountId}:event-bus/${this.busName}`;
     this.invoke = options.invoke;
     this.log = options.log ?? ((message) => console.warn(message));
+    this.refuse = options.refuse ?? (() => undefined);
     this.journal = options.dir ? new DeliveryJournal(options.dir) : undefined;
     this.owed = this.journal?.load() ?? [];
     this.dead = new RetainedList(
@@ -342,8 +349,11 @@ export class EventBridgeService implements AwsService {
     const accepted: BusEvent[] = [];
     for (const entry of entries) {
       const outcome = this.toEvent(entry);
+      const refused = 'ErrorCode' in outcome ? undefined : this.refuse(outcome);
       if ('ErrorCode' in outcome) {
         results.push(outcome);
+      } else if (refused !== undefined) {
+        results.push({ ErrorCode: 'InternalFailure', ErrorMessage: refused });
       } else {
         results.push({ EventId: outcome.id });
         accepted.push(outcome);

@@ -27,6 +27,7 @@ import {
 import { DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../../lib/spec/bindings';
 import type { StateMachineSpec } from '../../lib/spec/state-machines';
 import type { AwsRequest, AwsResponse, AwsService } from '../aws-service';
+import { InjectedFaultError } from '../faults';
 import { type Invoke, localFunctionName } from '../lambda/invoke';
 import { ExecutionJournal, resumePoint, type StoredExecution } from './persistence';
 
@@ -155,6 +156,8 @@ interface Execution {
   /** Restored from disk while it ran: goes on at this state with this input, not before `notBefore`. */
   resume?: { state: string; input: string; notBefore: number };
   invocations: Map<string, Invocation[]>;
+  /** Task states whose last failure was an injected fault (local/faults.ts): retried without the wait. */
+  faulted: Set<string>;
   abort?: () => void;
   /** Ends the wait of an execution launched with a delay. */
   wake?: () => void;
@@ -574,6 +577,7 @@ export class StepFunctionsService implements AwsService {
       eventCount: stored.events.length,
       historyOnDisk: !running,
       invocations: new Map(),
+      faulted: new Set(),
       settled: Promise.resolve(),
     };
     this.executions.set(execution.arn, execution);
@@ -635,6 +639,7 @@ export class StepFunctionsService implements AwsService {
       events: [],
       eventCount: 0,
       invocations: new Map(),
+      faulted: new Set(),
       settled: Promise.resolve(),
     };
     // On disk before StartExecution answers: an execution it reported started survives the sandbox.
@@ -691,8 +696,12 @@ export class StepFunctionsService implements AwsService {
     }
     // An interrupted execution goes on at the state it was in, with that state's input.
     const runner = resume ? this.runnerFrom(machine, resume.state) : machine.runner;
+    // Read by the library at each retry: no wait after an injected fault (see callTask).
+    const retryIntervalOverrides = new Proxy({} as Record<string, number>, {
+      get: (_, state) => (typeof state === 'string' && execution.faulted.has(state) ? 0 : undefined),
+    });
     const run = runner.run(JSON.parse(resume ? resume.input : execution.input) as Json, {
-      overrides: { taskResourceLocalHandlers: handlers },
+      overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
       context: {
         Execution: {
           Id: execution.arn,
@@ -790,6 +799,9 @@ export class StepFunctionsService implements AwsService {
         StatusCode: 200,
       };
     } catch (thrown) {
+      // A failure the sandbox made up is retried at once: a test sees where the retries lead without their waits.
+      if (thrown instanceof InjectedFaultError) execution.faulted.add(state);
+      else execution.faulted.delete(state);
       const error = toFunctionError(thrown);
       invocation.outcome = { ok: false, error: error.name, cause: error.message, at: Date.now() };
       throw error;

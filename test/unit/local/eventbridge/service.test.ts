@@ -196,6 +196,29 @@ describe('PutEvents delivery', () => {
   });
 });
 
+describe('an injected fault (refuse)', () => {
+  it('fails the entries it refuses as the bus would (InternalFailure), delivering none of them and the others', async () => {
+    const { calls, invoke } = fakeInvoke();
+    const service = makeService({
+      invoke,
+      refuse: (event) => (event.detail.orderId === 'o-refused' ? 'refused by a fault' : undefined),
+    });
+    const response = await putEvents(service, [
+      entry({ Detail: JSON.stringify({ orderId: 'o-refused' }) }),
+      entry({ Detail: JSON.stringify({ orderId: 'o-1' }) }),
+    ]);
+    await service.idle();
+    const body = json(response);
+    expect(body.FailedEntryCount).toBe(1);
+    expect((body.Entries as Record<string, unknown>[])[0]).toEqual({
+      ErrorCode: 'InternalFailure',
+      ErrorMessage: 'refused by a fault',
+    });
+    expect(calls.every((c) => c.event.detail.orderId === 'o-1')).toBe(true);
+    expect(service.stats()).toMatchObject({ eventsReceived: 1, eventsRejected: 1 });
+  });
+});
+
 describe('PutEvents validation', () => {
   it('reports invalid entries one by one, in order, and still delivers the valid ones', async () => {
     const { calls, invoke } = fakeInvoke();

@@ -16,6 +16,7 @@ import {
 import { afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { FunctionSpec } from '../../../../lib/spec/bindings';
 import type { StateMachineSpec } from '../../../../lib/spec/state-machines';
+import { InjectedFaultError } from '../../../../local/faults';
 import type { InvokeOptions } from '../../../../local/lambda/invoke';
 import type { LocalLambda } from '../../../../local/lambda/service';
 import { installPromiseWithResolvers } from '../../../../local/stepfunctions/polyfill';
@@ -50,6 +51,13 @@ const hold: StateMachineSpec = {
   file: 'fixtures/wait.asl.json',
   envVar: 'HOLD_STATE_MACHINE_ARN',
   tasks: { HoldFunctionArn: fn('test/hold') },
+};
+
+const patient: StateMachineSpec = {
+  name: 'Patient',
+  file: 'fixtures/patient.asl.json',
+  envVar: 'PATIENT_STATE_MACHINE_ARN',
+  tasks: { SettleFunctionArn: fn('orders/settle') },
 };
 
 const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
@@ -107,7 +115,7 @@ beforeAll(() => {
   new StepFunctionsService({
     region: REGION,
     accountId: ACCOUNT,
-    machines: [chain, saga, hold],
+    machines: [chain, saga, hold, patient],
     rootDir: ROOT,
     invoke: async () => null,
   });
@@ -636,5 +644,25 @@ describe('Promise.withResolvers polyfill', () => {
     expect(promise).toBeInstanceOf(Lacking);
     expect(await promise).toBe(42);
     await expect(rejected.promise).rejects.toThrow('no');
+  });
+});
+
+describe('a task failing by an injected fault (local/faults.ts)', () => {
+  it('is retried without the wait, so that a test sees at once where the retries lead', async () => {
+    const { invoke, of } = fakeInvoke({
+      'orders/settle': () => {
+        throw new InjectedFaultError('the settling function is made to fail');
+      },
+    });
+    const service = create(invoke, [patient]);
+    const started = Date.now();
+    const arn = await start(service, 'Patient', { orderId: 'o-1' });
+    await service.idle();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(of('orders/settle')).toHaveLength(4);
+    expect((await call(service, 'DescribeExecution', { executionArn: arn })).body).toMatchObject({
+      status: 'FAILED',
+      error: 'GaveUp',
+    });
   });
 });
