@@ -1,5 +1,4 @@
-import { Client } from '@opensearch-project/opensearch';
-import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
+import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { indexDefinition } from '../../lib/spec/search-index';
 import { categoryIdOf } from '../catalog/category-id';
 import { config } from '../shared/config';
@@ -12,6 +11,7 @@ import {
   type SearchRequest,
   type SearchResult,
 } from './port';
+import { signedTransport } from './transport';
 
 /** The requests the adapter makes: the few OpenSearch REST calls the sandbox's search service also answers. */
 export interface SearchTransport {
@@ -300,18 +300,19 @@ export const openSearchIndex = (transport: SearchTransport, alias: string): Sear
   };
 };
 
-let client: Client | undefined;
+let transport: SearchTransport | undefined;
+let credentials: Provider<AwsCredentialIdentity> | undefined;
 
-/** The client, created once per function instance; requests are SigV4-signed with the function's role. */
+/** The index behind the transport, created once per function instance; requests are SigV4-signed with the function's role. */
 export const defaultSearchIndex = (): SearchIndex => {
-  client ??= new Client({
-    ...AwsSigv4Signer({
-      region: config.region,
-      service: 'es',
-      // Imported when first needed: only the search functions pay for the provider chain.
-      getCredentials: async () => (await import('@aws-sdk/credential-provider-node')).defaultProvider()(),
-    }),
-    node: config.searchEndpoint,
+  transport ??= signedTransport({
+    endpoint: config.searchEndpoint,
+    region: config.region,
+    // Imported when first needed: only the search functions pay for the provider chain (which keeps what it found).
+    credentials: async () => {
+      credentials ??= (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+      return credentials();
+    },
   });
-  return openSearchIndex(client.transport as unknown as SearchTransport, config.searchIndex);
+  return openSearchIndex(transport, config.searchIndex);
 };

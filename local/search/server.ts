@@ -1,6 +1,15 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Aggregation, type Bucket, type Filter, type Hits, ProductIndex, type Query, type Source } from './engine';
+import {
+  type Aggregation,
+  type Bucket,
+  type Filter,
+  type Hits,
+  ProductIndex,
+  type Query,
+  type SortKey,
+  type Source,
+} from './engine';
 
 /**
  * The sandbox's search endpoint: the few OpenSearch REST calls the search adapter makes (index
@@ -206,10 +215,11 @@ type Json = Record<string, unknown>;
 const asObject = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-const SORT_FIELDS: Record<string, Query['sort']['field']> = {
+const SORT_FIELDS: Record<string, SortKey['field']> = {
   'name.exact': 'name',
   priceCents: 'priceCents',
   updatedAt: 'updatedAt',
+  id: 'id',
 };
 
 const unsupported = (what: string, value: unknown) => `unsupported ${what} ${JSON.stringify(value)}`;
@@ -353,17 +363,24 @@ export const toQuery = (body: unknown): Query | string => {
     ...(typeof exactTerm.value === 'string' && { exactName: exactTerm.value }),
     filter,
     postFilter,
-    sort: { field: 'score', descending: true },
+    sort: [{ field: 'score', descending: true }],
     from: Number(request.from ?? 0),
     size: Number(request.size ?? 10),
     aggs: {},
   };
-  const firstSort = asArray(request.sort)[0];
-  if (firstSort !== undefined && firstSort !== '_score') {
-    const [field, direction] = Object.entries(asObject(firstSort))[0] ?? [];
-    const mapped = field === undefined ? undefined : SORT_FIELDS[field];
-    if (!mapped) return unsupported('sort', firstSort);
-    query.sort = { field: mapped, descending: direction === 'desc' };
+  if (request.sort !== undefined) {
+    const sort: SortKey[] = [];
+    for (const key of asArray(request.sort)) {
+      if (key === '_score') {
+        sort.push({ field: 'score', descending: true });
+        continue;
+      }
+      const [field, direction] = Object.entries(asObject(key))[0] ?? [];
+      const mapped = field === undefined ? undefined : SORT_FIELDS[field];
+      if (!mapped) return unsupported('sort', key);
+      sort.push({ field: mapped, descending: direction === 'desc' });
+    }
+    if (sort.length > 0) query.sort = sort;
   }
   for (const [name, spec] of Object.entries(asObject(request.aggs ?? request.aggregations))) {
     const aggs = toAggs(spec);
