@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { ZodMiniType } from 'zod/mini';
-import { EVENT_SOURCE_PREFIX } from '../../lib/spec/event-rules';
+import { EVENT_SOURCE_PREFIX } from '../../lib/spec/event-source';
 import { config } from './config';
 import { ValidationError } from './errors';
 import { type DomainEvent, eventCatalog, isDetailType } from './event-catalog';

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../spec/bindings';
-import { BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER } from '../spec/bundling';
+import { BUNDLE_MAIN_FIELDS, FUNCTION_BANNER } from '../spec/bundling';
 import { baseEnvironment } from '../spec/environment';
 import type { TRIGGERS } from './naming';
 
@@ -73,7 +73,7 @@ export class ServiceFunction extends NodejsFunction {
       bundling: {
         format: OutputFormat.ESM,
         mainFields: BUNDLE_MAIN_FIELDS,
-        banner: ESM_REQUIRE_BANNER,
+        banner: FUNCTION_BANNER,
         minify: true,
         // Domain errors are named after their classes and state machines Retry/Catch on those names.
         keepNames: true,

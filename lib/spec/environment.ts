@@ -21,9 +21,12 @@ export interface BindingTargets {
   searchEndpoint?: string;
 }
 
-/** What every function finds in its environment, whatever its bindings: CDK's ServiceFunction sets it, so does the sandbox. */
+/**
+ * What every function finds in its environment, whatever its bindings: CDK's ServiceFunction sets it, so does the
+ * sandbox. No NODE_OPTIONS=--enable-source-maps: the bundles map their stack traces themselves, when one is first
+ * formatted (lib/spec/bundling.ts), instead of Node parsing each source map while the function starts.
+ */
 export const baseEnvironment = (service: string): Record<string, string> => ({
-  NODE_OPTIONS: '--enable-source-maps',
   [ENV.serviceName]: service,
 });
 

@@ -1,9 +1,9 @@
 import type { FunctionSpec } from './bindings';
+import { EVENT_SOURCE_PREFIX } from './event-source';
 import { notifiedEvents } from './notified-events';
 import { SUSPICIOUS_ACTIVITY } from './security-alerts';
 
-/** Where every domain event comes from: `source` is `shop.<context>`. */
-export const EVENT_SOURCE_PREFIX = 'shop.';
+export { EVENT_SOURCE_PREFIX };
 
 interface RuleBase {
   /** PascalCase; becomes the rule's construct id. */

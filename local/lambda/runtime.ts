@@ -121,7 +121,6 @@ const cpuSince = (start: number | undefined): { cpuMs?: number } => {
 };
 
 const run = async (port: NonNullable<typeof parentPort>, data: RuntimeData) => {
-  process.setSourceMapsEnabled(true);
   const takeCalls = callCounter(data.countedHosts ?? []);
   const started = performance.now();
   const initCpu = threadCpuMs();

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionSpec } from '../../lib/spec/bindings';
-import { BUNDLE_MAIN_FIELDS, ESM_REQUIRE_BANNER } from '../../lib/spec/bundling';
+import { functionBuildOptions } from '../../lib/spec/bundling';
 import {
   FunctionError,
   type Invoke,
@@ -525,17 +525,9 @@ export class LocalLambda {
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
       absWorkingDir: this.options.functionsDir,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
+      ...functionBuildOptions,
+      // The Node.js that runs the sandbox, which may be older than Lambda's.
       target: `node${process.versions.node.split('.')[0]}`,
-      mainFields: BUNDLE_MAIN_FIELDS,
-      banner: { js: ESM_REQUIRE_BANNER },
-      // Errors are told apart by their class names (state machines Retry and Catch on them).
-      keepNames: true,
-      minify: true,
-      sourcemap: 'linked',
-      sourcesContent: false,
       logLevel: 'silent',
     }).catch((error: unknown) => {
       // As Lambda reports a function whose code cannot be loaded.

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
 import { spawnSandbox } from '../support/spawn-sandbox';
 
@@ -8,13 +10,14 @@ export interface BenchSandbox {
 }
 
 /** A sandbox of its own for a benchmark: rate limits off (every request comes from 127.0.0.1). */
-export const startBenchSandbox = async (): Promise<BenchSandbox> => {
+export const startBenchSandbox = async (env: Record<string, string> = {}): Promise<BenchSandbox> => {
   const sandbox = await spawnSandbox(
     'bench',
     {
       RATE_LIMITS: 'off',
       // Scheduled rules once a day: the outbox sweeper's query every minute is no checkout's cost.
       SANDBOX_SCHEDULE_SECONDS: '86400',
+      ...env,
     },
     { echoErrors: true },
   );
@@ -44,3 +47,120 @@ export const apiClient =
     // biome-ignore lint/suspicious/noExplicitAny: benchmark replies are read ad hoc
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
   };
+
+/** What GET /_aws/stats answers, in the parts the benchmarks read. */
+export interface SandboxStats {
+  calls: Record<string, Record<string, number>>;
+  events: { pending: number };
+  workflows: { running: number; stateTransitions: number; executionsStarted: number };
+  lambda: {
+    instances: number;
+    functions: Record<
+      string,
+      { invocations: number; coldStarts: number; cpuMs: { init: number; invocations: number } }
+    >;
+  };
+  memory: { rss: number; heapUsed: number; heapTotal: number };
+  dynamodbLocal: { endpoint: string; pid?: number };
+}
+
+export const sandboxStats = async (url: string): Promise<SandboxStats> =>
+  (await (await fetch(`${url}/_aws/stats`)).json()) as SandboxStats;
+
+/** Waits until no execution runs and the bus has no delivery pending; answers the stats seen then. */
+export const waitQuiet = async (url: string, timeoutMs = 120_000): Promise<SandboxStats> => {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const stats = await sandboxStats(url);
+    if (stats.events.pending === 0 && stats.workflows.running === 0) return stats;
+    if (performance.now() > deadline) throw new Error(`the sandbox did not go quiet in ${timeoutMs / 1000} s`);
+    await sleep(50);
+  }
+};
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const MB = 1024 * 1024;
+
+/** The load average over the last minute, and the cores: the machine may be shared, and the figures with it. */
+export const machineLoad = () => `load average ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores`;
+
+/** CPU seconds a thread or process has used (Linux /proc; 0 elsewhere): user + system ticks at 100 Hz. */
+const cpuSeconds = (statFile: string): number => {
+  try {
+    const fields = readFileSync(statFile, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+
+export interface CpuSample {
+  /** The sandbox's main thread: HTTP, the emulated services, the gateway. */
+  main: number;
+  /** Its other threads: the functions' instances (worker threads), V8's and libuv's helpers. */
+  instances: number;
+  dynamodbLocal: number;
+  /** This benchmark's own process (the load generator). */
+  client: number;
+}
+
+/** Where the machine's CPU goes, by part; differences of two samples show what some work cost (Linux only). */
+export const cpuSample = (sandboxPid: number, dynamoPid: number | undefined): CpuSample => {
+  let main = 0;
+  let instances = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${sandboxPid}/task`)) {
+      const seconds = cpuSeconds(`/proc/${sandboxPid}/task/${tid}/stat`);
+      if (Number(tid) === sandboxPid) main = seconds;
+      else instances += seconds;
+    }
+  } catch {
+    // No /proc: no figures.
+  }
+  const own = process.cpuUsage();
+  return {
+    main,
+    instances,
+    dynamodbLocal: dynamoPid ? cpuSeconds(`/proc/${dynamoPid}/stat`) : 0,
+    client: (own.user + own.system) / 1e6,
+  };
+};
+
+/** CPU milliseconds per unit of work between two samples, by part, as one line. */
+export const cpuPerUnit = (before: CpuSample, after: CpuSample, units: number): string => {
+  const part = (key: keyof CpuSample) => ((after[key] - before[key]) * 1000) / units;
+  const parts = (['main', 'instances', 'dynamodbLocal', 'client'] as const).map((key) => [key, part(key)] as const);
+  const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+  if (total === 0) return 'n/a (no /proc)';
+  const names = {
+    main: 'sandbox main thread',
+    instances: 'function instances',
+    dynamodbLocal: 'DynamoDB Local',
+    client: 'load generator',
+  };
+  return `${total.toFixed(0)} ms: ${parts.map(([key, ms]) => `${names[key]} ${ms.toFixed(0)}`).join(', ')}`;
+};
+
+/** Per function, invocations and their CPU ms per unit of work between two stats, most costly first, as one line. */
+export const functionsPerUnit = (before: SandboxStats, after: SandboxStats, units: number, top = 8): string => {
+  const rows = Object.entries(after.lambda.functions).map(([handler, fn]) => {
+    const was = before.lambda.functions[handler];
+    return {
+      name: handler.split('/').at(-1) ?? handler,
+      invocations: (fn.invocations - (was?.invocations ?? 0)) / units,
+      cpu: (fn.cpuMs.invocations - (was?.cpuMs.invocations ?? 0)) / units,
+      init: (fn.cpuMs.init - (was?.cpuMs.init ?? 0)) / units,
+    };
+  });
+  const invocations = rows.reduce((sum, row) => sum + row.invocations, 0);
+  const cpu = rows.reduce((sum, row) => sum + row.cpu, 0);
+  const init = rows.reduce((sum, row) => sum + row.init, 0);
+  const listed = rows
+    .filter((row) => row.invocations > 0)
+    .sort((a, b) => b.cpu - a.cpu)
+    .slice(0, top)
+    .map((row) => `${row.name} ${row.cpu.toFixed(1)} ms/${row.invocations.toFixed(1)}`)
+    .join(', ');
+  return `${invocations.toFixed(1)} invocations, ${cpu.toFixed(0)} ms CPU in them (+${init.toFixed(0)} ms in init phases); by function (CPU ms/invocations): ${listed}`;
+};

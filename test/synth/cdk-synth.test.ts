@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/service-function';
-import { ESM_REQUIRE_BANNER } from '../../lib/spec/bundling';
+import { FUNCTION_BANNER } from '../../lib/spec/bundling';
 import { routes } from '../../lib/spec/routes';
 import { isServiceFunction, type Json } from '../cdk/support';
 
@@ -56,7 +56,7 @@ describe('`npx cdk synth` as a user runs it: offline, no AWS credentials, real e
     for (const fn of functions) {
       const bundleDir = path.join(outdir, fn.Metadata['aws:asset:path']);
       const bundle = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
-      expect(bundle.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(bundle.startsWith(FUNCTION_BANNER)).toBe(true);
       expect(existsSync(path.join(bundleDir, 'index.mjs.map'))).toBe(true);
       expect(bundle.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
       // Minified: long lines (a few newlines survive inside template literals and legal comments).
