@@ -104,6 +104,12 @@ export const renderEventDocs = (): string => {
     'from the archive). Consumers do an event once per `eventId` (`eventKey()`, the envelope `id` for an event',
     'without one).',
     '',
+    "Order and payment events are never lost: each is written in its table's outbox in the same DynamoDB",
+    'transaction as the change it reports (functions/shared/outbox.ts), published by the writer right after, and',
+    'published by a scheduled sweeper if that failed. Delivery is therefore at least once: a consumer may see an',
+    'event twice, with the same `eventId`. The bus keeps every `shop.*` event in its archive (30 days in prod) for',
+    'replay.',
+    '',
     ...sections,
   ].join('\n');
 };

@@ -52,6 +52,8 @@ export const OrderStockInput = z.object({
   orderId: OrderId,
   correlationId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   lines: OrderLines,
+  /** A later run of the checkout: `resume` finds the order's reservation and takes none. */
+  mode: z.optional(z.enum(['resume', 'settle'])),
 });
 export type OrderStockInput = z.infer<typeof OrderStockInput>;
 

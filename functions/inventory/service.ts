@@ -1,3 +1,4 @@
+import { CheckoutStalledError } from '../shared/errors';
 import type { DomainEvent } from '../shared/events';
 import {
   InvalidReservationTransitionError,
@@ -217,6 +218,31 @@ export const reserveOrderStock = async (
       ]);
     }
   }
+};
+
+/**
+ * The reservation step of a checkout resumed later (mode `resume`): the order's reservation if it holds every line,
+ * else CheckoutStalledError. Nothing is reserved this late. (A reservation is all lines or none.)
+ */
+export const findOrderStock = async (deps: InventoryDeps, input: OrderStockInput): Promise<OrderStock> => {
+  const lines = mergeLines(input.lines);
+  const held = new Map(
+    (
+      await deps.store.getReservations(
+        input.orderId,
+        lines.map((line) => line.sku),
+      )
+    ).map((r) => [r.sku, r]),
+  );
+  const holdsAll = lines.every((line) => {
+    const reservation = held.get(line.sku);
+    return (
+      reservation?.quantity === line.quantity &&
+      (reservation.status === 'RESERVED' || reservation.status === 'COMMITTED')
+    );
+  });
+  if (!holdsAll) throw new CheckoutStalledError(input.orderId, 'ReserveStock');
+  return { orderId: input.orderId, lines };
 };
 
 interface Move {

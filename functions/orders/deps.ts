@@ -1,9 +1,16 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { cartsStore } from '../carts/store';
 import { dynamoCatalogStore } from '../catalog/store';
 import { config } from '../shared/config';
 import { publish } from '../shared/events';
-import type { OrdersDeps } from './service';
+import { dynamoOutbox } from '../shared/outbox-store';
+import type { ExecutionState, OrdersDeps } from './service';
 import { ordersStore } from './store';
 
 let sfn: SFNClient | undefined;
@@ -13,18 +20,34 @@ let sfn: SFNClient | undefined;
  * start while it runs answers the running one, a start once it has ended is ExecutionAlreadyExists. Either
  * way the order has its saga.
  */
-const startCheckout: OrdersDeps['startCheckout'] = async (orderId, input) => {
+const startCheckout: OrdersDeps['startCheckout'] = async (name, input) => {
   sfn ??= new SFNClient({});
   try {
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: config.checkoutStateMachineArn,
-        name: orderId,
+        name,
         input: JSON.stringify(input),
       }),
     );
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
+};
+
+/** An execution's ARN: the machine's, `stateMachine` turned `execution`, and its name. */
+const executionArn = (name: string) =>
+  `${config.checkoutStateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** DescribeExecution (a `checkout: 'describe'` binding): running, ended, or absent (never started, or expired). */
+export const executionState = async (name: string): Promise<ExecutionState> => {
+  sfn ??= new SFNClient({});
+  try {
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(name) }));
+    return status === 'RUNNING' ? 'RUNNING' : 'ENDED';
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) return 'ABSENT';
+    throw error;
   }
 };
 
@@ -34,6 +57,7 @@ const baseDeps = {
   catalog: dynamoCatalogStore(),
   startCheckout,
   publish,
+  outbox: dynamoOutbox('orders'),
 };
 
 export const deps: OrdersDeps = {

@@ -42,6 +42,8 @@ const settled = (metrics: MetricsSink, order: OrderRecord, entry: HistoryEntry) 
       DIMENSION.outcome,
       CHECKOUT_OUTCOMES.confirmed,
     ]);
+  } else if (entry.status === 'REQUIRES_ATTENTION') {
+    emit(metrics, order, METRIC.requiresAttention, MetricUnit.Count, 1);
   } else if (entry.status === 'FAILED') {
     const reason = entry.reason ?? order.failureReason ?? 'CHECKOUT_FAILED';
     emit(metrics, order, METRIC.failed, MetricUnit.Count, 1, [DIMENSION.reason, reason]);
@@ -64,13 +66,13 @@ const stageMetrics = new Metrics({ namespace: config.metricsNamespace, serviceNa
  */
 export const countingOrdersStore = (store: OrdersStore, metrics: MetricsSink = stageMetrics): OrdersStore => ({
   ...store,
-  async create(order) {
-    const created = await store.create(order);
+  async create(order, events) {
+    const created = await store.create(order, events);
     if (created) emit(metrics, order, METRIC.placed, MetricUnit.Count, 1);
     return created;
   },
-  async transition(id, from, entry, extra) {
-    const updated = await store.transition(id, from, entry, extra);
+  async transition(id, from, entry, extra, events) {
+    const updated = await store.transition(id, from, entry, extra, events);
     settled(metrics, updated, entry);
     return updated;
   },

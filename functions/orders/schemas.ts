@@ -41,7 +41,19 @@ const Limit = z.optional(
 );
 const Cursor = z.optional(z.string().check(z.minLength(1), z.maxLength(2048)));
 
-export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED'] as const;
+/**
+ * REQUIRES_ATTENTION: a step of its checkout kept failing (a refund, a release, a commit) or nothing could settle it;
+ * its payment and stock may not agree with it until an admin resolves it (POST /orders/{id}/resolve).
+ */
+export const ORDER_STATUSES = [
+  'PENDING',
+  'CONFIRMED',
+  'SHIPPED',
+  'DELIVERED',
+  'FAILED',
+  'CANCELLED',
+  'REQUIRES_ATTENTION',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ListOrdersQuery = z.object({
@@ -58,6 +70,9 @@ export const ListAllOrdersQuery = z.object({
 });
 export type ListAllOrdersQuery = z.infer<typeof ListAllOrdersQuery>;
 
+/** A step's error as the state machine's Catch records it. */
+const CaughtError = z.optional(z.looseObject({ Error: z.optional(z.string()) }));
+
 /** The checkout state machine's state, as the order handlers read it. */
 export const CheckoutState = z.looseObject({
   orderId: z.string().check(z.minLength(1)),
@@ -65,5 +80,10 @@ export const CheckoutState = z.looseObject({
   correlationId: z.optional(z.string()),
   failure: z.optional(z.looseObject({ reason: z.string() })),
   payment: z.optional(z.looseObject({ paymentId: z.string() })),
+  // The steps that kept failing, caught on the way to RequireAttention.
+  refundError: CaughtError,
+  releaseError: CaughtError,
+  failOrderError: CaughtError,
+  commitError: CaughtError,
 });
 export type CheckoutState = z.infer<typeof CheckoutState>;

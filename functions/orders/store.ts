@@ -5,12 +5,16 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
 import { decodeCursor, encodeCursor, keySchema } from '../shared/cursor';
-import { documentClient, itemReader } from '../shared/dynamo';
+import { conditionFailed, documentClient, itemReader, transactWithRetry } from '../shared/dynamo';
+import type { OwedEvent } from '../shared/outbox';
+import { outboxPut } from '../shared/outbox-store';
 import { readPage } from '../shared/paging';
 import { InvalidTransitionError, OrderNotFoundError } from './errors';
 import { ORDER_STATUSES, type OrderStatus, type PaymentMethod, type ShippingAddress } from './schemas';
@@ -68,11 +72,17 @@ const orderItem = z.object({
   paymentId: z.optional(z.string()),
   /** Placed with an Idempotency-Key: the hash of the request it was placed with (the id derives from the key). */
   requestHash: z.optional(z.string()),
+  /** While REQUIRES_ATTENTION: what went wrong, and the status the order had then (an admin's resolve restores it). */
+  attention: z.optional(
+    z.object({ from: z.enum(ORDER_STATUSES), reason: z.string(), at: z.string(), steps: z.array(z.string()) }),
+  ),
   /**
-   * The event that the last saga transition owes the bus, written with the transition and removed once
-   * published: a step retried after its write (a timeout, a crash) publishes what is still owed.
+   * The workflow execution that works on the order now: absent, its checkout (named after the order); else one
+   * started later to resume, compensate or settle it (reconciler, cancellation, an admin's resolve).
    */
-  pendingEvent: z.optional(z.string()),
+  execution: z.optional(z.string()),
+  /** How many such later executions were started (each one's name ends with its number). */
+  runs: z.optional(z.number()),
   correlationId: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -83,8 +93,20 @@ export type OrderRecord = z.infer<typeof orderItem>;
 export interface TransitionExtra {
   failureReason?: string;
   paymentId?: string;
-  /** The detail-type owed to the bus once the transition is written (see `pendingEvent`). */
-  pendingEvent?: string;
+  /** Set when the order becomes REQUIRES_ATTENTION. */
+  attention?: NonNullable<OrderRecord['attention']>;
+  /** Forget the attention record (the order leaves REQUIRES_ATTENTION). */
+  clearAttention?: boolean;
+}
+
+/** A later execution claimed for the order (see `execution`, `runs`). */
+export interface RunClaim {
+  /** The execution's name. */
+  name: string;
+  /** The number of runs the order had when it was read: the claim holds only if no one claimed one since. */
+  runsBefore: number;
+  /** Statuses the order must still be in. */
+  statuses: OrderStatus[];
 }
 
 export interface Page<T> {
@@ -124,97 +146,151 @@ export const ordersStore = (client = documentClient) => {
     return { items: items.map(fromItem), nextCursor: encodeCursor(lastKey, fingerprint) };
   };
 
+  const get = async (id: string): Promise<OrderRecord | undefined> => {
+    const { Item } = await client.send(new GetCommand({ TableName: table(), Key: orderKey(id), ConsistentRead: true }));
+    return Item ? fromItem(Item) : undefined;
+  };
+
   return {
-    /** Writes a new order; false (and nothing written) when its id is taken. */
-    async create(order: OrderRecord): Promise<boolean> {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table(),
-            Item: {
-              ...orderKey(order.id),
-              ...order,
-              gsi1pk: `USER#${order.userId}`,
-              gsi1sk: `${order.createdAt}#${order.id}`,
-              gsi2pk: `STATUS#${order.status}`,
-              gsi2sk: `${order.createdAt}#${order.id}`,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
+    /**
+     * Writes a new order, and the events it owes the bus in its outbox in the same transaction; false (and nothing
+     * written) when its id is taken.
+     */
+    async create(order: OrderRecord, events: OwedEvent[] = []): Promise<boolean> {
+      const Item = {
+        ...orderKey(order.id),
+        ...order,
+        gsi1pk: `USER#${order.userId}`,
+        gsi1sk: `${order.createdAt}#${order.id}`,
+        gsi2pk: `STATUS#${order.status}`,
+        gsi2sk: `${order.createdAt}#${order.id}`,
+      };
+      const ConditionExpression = 'attribute_not_exists(pk)';
+      if (events.length === 0) {
+        try {
+          await client.send(new PutCommand({ TableName: table(), Item, ConditionExpression }));
+          return true;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return false;
+          throw error;
+        }
       }
+      return transactWithRetry({
+        attempts: 3,
+        send: async () => {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: { TableName: table(), Item, ConditionExpression } },
+                ...events.map((event) => outboxPut('orders', event)),
+              ],
+            }),
+          );
+          return true;
+        },
+        cancelled: (reasons) => (conditionFailed(reasons[0]) ? { result: false } : undefined),
+      });
     },
 
-    async get(id: string): Promise<OrderRecord | undefined> {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table(), Key: orderKey(id), ConsistentRead: true }),
-      );
-      return Item ? fromItem(Item) : undefined;
-    },
+    get,
 
     /**
-     * Moves the order from one of `from` to `to` and appends the change to its history, in one
-     * conditional write: two concurrent changes can never both apply.
+     * Moves the order from one of `from` to `to` and appends the change to its history, in one conditional write
+     * (two concurrent changes can never both apply), with the events the change owes the bus put in the outbox in
+     * the same transaction.
      */
     async transition(
       id: string,
       from: OrderStatus[],
       entry: HistoryEntry,
       extra: TransitionExtra = {},
+      events: OwedEvent[] = [],
     ): Promise<OrderRecord> {
       const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
-      try {
-        const { Attributes } = await client.send(
-          new UpdateCommand({
-            TableName: table(),
-            Key: orderKey(id),
-            UpdateExpression: `SET #status = :to, history = list_append(history, :entry), updatedAt = :at, gsi2pk = :statusKey${
-              extra.failureReason ? ', failureReason = :reason' : ''
-            }${extra.paymentId ? ', paymentId = :payment' : ''}${extra.pendingEvent ? ', pendingEvent = :pending' : ''}`,
-            ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(', ')})`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':to': entry.status,
-              ':entry': [entry],
-              ':at': entry.at,
-              ':statusKey': `STATUS#${entry.status}`,
-              ...fromValues,
-              ...(extra.failureReason && { ':reason': extra.failureReason }),
-              ...(extra.paymentId && { ':payment': extra.paymentId }),
-              ...(extra.pendingEvent && { ':pending': extra.pendingEvent }),
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return fromItem(Attributes ?? {});
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
-          if (!error.Item) throw new OrderNotFoundError(id);
-          throw new InvalidTransitionError(id, entry.status, String(error.Item.status?.S ?? error.Item.status));
+      const set = [
+        '#status = :to',
+        'history = list_append(history, :entry)',
+        'updatedAt = :at',
+        'gsi2pk = :statusKey',
+        ...(extra.failureReason ? ['failureReason = :reason'] : []),
+        ...(extra.paymentId ? ['paymentId = :payment'] : []),
+        ...(extra.attention ? ['attention = :attention'] : []),
+      ];
+      const update = {
+        TableName: table(),
+        Key: orderKey(id),
+        UpdateExpression: `SET ${set.join(', ')}${extra.clearAttention ? ' REMOVE attention' : ''}`,
+        ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': entry.status,
+          ':entry': [entry],
+          ':at': entry.at,
+          ':statusKey': `STATUS#${entry.status}`,
+          ...fromValues,
+          ...(extra.failureReason && { ':reason': extra.failureReason }),
+          ...(extra.paymentId && { ':payment': extra.paymentId }),
+          ...(extra.attention && { ':attention': extra.attention }),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      };
+      const refused = (item: Record<string, unknown> | undefined) => {
+        if (!item) return new OrderNotFoundError(id);
+        const status = item.status as { S?: string } | string | undefined;
+        return new InvalidTransitionError(id, entry.status, String(typeof status === 'object' ? status.S : status));
+      };
+      if (events.length === 0) {
+        try {
+          const { Attributes } = await client.send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }));
+          return fromItem(Attributes ?? {});
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) throw refused(error.Item);
+          throw error;
         }
-        throw error;
       }
+      const transaction: TransactWriteCommandInput = {
+        TransactItems: [{ Update: update }, ...events.map((event) => outboxPut('orders', event))],
+      };
+      await transactWithRetry({
+        attempts: 3,
+        send: () => client.send(new TransactWriteCommand(transaction)),
+        cancelled: (reasons) => {
+          const first = reasons[0];
+          if (conditionFailed(first)) throw refused(first?.Item);
+          return undefined;
+        },
+      });
+      const updated = await get(id);
+      if (!updated) throw new OrderNotFoundError(id);
+      return updated;
     },
 
-    /** The event is on the bus: forgets that it is owed (unless another one is owed by now). */
-    async clearPendingEvent(id: string, detailType: string): Promise<void> {
+    /**
+     * Claims the order's next later execution (see RunClaim): true if this caller got it, false if the order moved
+     * on or someone else claimed one since it was read.
+     */
+    async claimRun(id: string, claim: RunClaim): Promise<boolean> {
+      const statuses = Object.fromEntries(claim.statuses.map((status, i) => [`:s${i}`, status]));
       try {
         await client.send(
           new UpdateCommand({
             TableName: table(),
             Key: orderKey(id),
-            UpdateExpression: 'REMOVE pendingEvent',
-            ConditionExpression: 'pendingEvent = :type',
-            ExpressionAttributeValues: { ':type': detailType },
+            UpdateExpression: 'SET runs = :runs, execution = :name',
+            ConditionExpression: `${claim.runsBefore === 0 ? 'attribute_not_exists(runs)' : 'runs = :before'} AND #status IN (${Object.keys(statuses).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':runs': claim.runsBefore + 1,
+              ':name': claim.name,
+              ...(claim.runsBefore > 0 && { ':before': claim.runsBefore }),
+              ...statuses,
+            },
           }),
         );
+        return true;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
       }
     },
 
@@ -243,6 +319,21 @@ export const ordersStore = (client = documentClient) => {
         cursor,
         `status:${status}`,
       ),
+
+    /** PENDING orders placed before `before` (ISO 8601), oldest first (the reconciler's work list). */
+    async pendingSince(before: string, limit: number): Promise<OrderRecord[]> {
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :before',
+          ExpressionAttributeValues: { ':p': 'STATUS#PENDING', ':before': before },
+          ScanIndexForward: true,
+          Limit: limit,
+        }),
+      );
+      return (Items ?? []).map(fromItem);
+    },
 
     /** Every order (admin, no status filter): a paginated scan of order items. */
     async listAll(limit: number, cursor?: string): Promise<Page<OrderRecord>> {

@@ -1,5 +1,6 @@
 import { publish } from '../shared/events';
 import { once } from '../shared/idempotency';
+import { dynamoOutbox } from '../shared/outbox-store';
 import { idempotencyOptions } from './config';
 import type { PaymentsDeps } from './service';
 import { SimulatedProcessor, simulatedProvider } from './simulated-provider';
@@ -16,4 +17,5 @@ export const deps: PaymentsDeps = {
   chargeOnce: once(idempotencyOptions('charge')),
   refundOnce: once(idempotencyOptions('refund')),
   publish,
+  outbox: dynamoOutbox('payments'),
 };

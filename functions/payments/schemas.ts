@@ -27,6 +27,8 @@ export const ChargeStepInput = z.object({
   totalCents: Cents,
   // The token is the provider's to judge: a malformed one is declined, not a validation error.
   paymentMethod: z.object({ type: z.literal('card'), token: z.string().check(z.minLength(1), z.maxLength(256)) }),
+  /** A later run of the checkout: `resume` finds the order's charge and makes none. */
+  mode: z.optional(z.enum(['resume', 'settle'])),
 });
 export type ChargeStepInput = z.infer<typeof ChargeStepInput>;
 

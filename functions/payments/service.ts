@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../shared/api';
+import { CheckoutStalledError } from '../shared/errors';
 import { type DomainEvent, domainEvent } from '../shared/event-catalog';
 import type { Deadline, Once } from '../shared/idempotency';
 import { fromCents } from '../shared/money';
+import { deliver, type Outbox, type OwedEvent } from '../shared/outbox';
 import { assertVisibleTo } from '../shared/ownership';
 import {
   InsufficientFundsError,
@@ -29,6 +31,8 @@ export interface PaymentsDeps {
   chargeOnce: OrderOnce;
   refundOnce: OrderOnce;
   publish: (...events: DomainEvent[]) => Promise<void>;
+  /** The payments table's outbox: an event is written there with its payment and removed once published. */
+  outbox: Pick<Outbox, 'remove'>;
   now?: () => Date;
 }
 
@@ -65,7 +69,17 @@ const failureError = (failure: { code: string; message: string }): PaymentFailur
 /** Same key for every attempt at an order's charge (or refund): the provider never does it twice. */
 export const providerKey = (orderId: string, operation: 'charge' | 'refund') => `order:${orderId}:${operation}`;
 
-const clock = (deps: Pick<PaymentsDeps, 'now'>) => (deps.now ?? (() => new Date()))().toISOString();
+const now = (deps: Pick<PaymentsDeps, 'now'>) => (deps.now ?? (() => new Date()))();
+
+/**
+ * Writes a payment with the event it owes the bus (in the same transaction), then publishes the event; a payment
+ * written before (a retried step) owes nothing more: its event was written with it.
+ */
+const record = async (deps: PaymentsDeps, payment: PaymentRecord, event: OwedEvent) => {
+  const { payment: stored, created } = await deps.payments.create(payment, [event]);
+  if (created) await deliver(deps, [event]);
+  return stored;
+};
 
 export const toPayment = (record: PaymentRecord): Payment => ({
   id: record.paymentId,
@@ -92,46 +106,53 @@ const attemptCharge = async (deps: PaymentsDeps, input: ChargeOrderInput): Promi
     }));
   } catch (error) {
     if (!isPaymentFailure(error)) throw error;
-    const at = clock(deps);
-    const payment = await deps.payments.create({
-      paymentId: `pay_${randomUUID()}`,
-      orderId,
-      userId,
-      amountCents,
-      currency,
-      status: 'FAILED',
-      failureReason: error.code,
-      createdAt: at,
-      updatedAt: at,
-    });
-    await deps.publish(
-      domainEvent('PaymentFailed', correlationId, { orderId, userId, amountCents, currency, reason: error.code }),
+    const at = now(deps);
+    const payment = await record(
+      deps,
+      {
+        paymentId: `pay_${randomUUID()}`,
+        orderId,
+        userId,
+        amountCents,
+        currency,
+        status: 'FAILED',
+        failureReason: error.code,
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      },
+      domainEvent(
+        'PaymentFailed',
+        correlationId,
+        { orderId, userId, amountCents, currency, reason: error.code },
+        at,
+      ) as OwedEvent,
     );
     // A timeout says nothing about the charge: it is not remembered, so a retry asks the provider
     // again, with the same key, and learns the truth without charging twice.
     if (error instanceof PaymentProviderTimeoutError) throw error;
     return { payment, failure: { code: error.code, message: error.message } };
   }
-  const at = clock(deps);
-  const payment = await deps.payments.create({
-    paymentId: chargePaymentId(orderId),
-    orderId,
-    userId,
-    amountCents,
-    currency,
-    status: 'SUCCEEDED',
-    providerChargeId: chargeId,
-    createdAt: at,
-    updatedAt: at,
-  });
-  await deps.publish(
-    domainEvent('PaymentSucceeded', correlationId, {
-      paymentId: payment.paymentId,
+  const at = now(deps);
+  const paymentId = chargePaymentId(orderId);
+  const payment = await record(
+    deps,
+    {
+      paymentId,
       orderId,
       userId,
-      amountCents: payment.amountCents,
-      currency: payment.currency,
-    }),
+      amountCents,
+      currency,
+      status: 'SUCCEEDED',
+      providerChargeId: chargeId,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    },
+    domainEvent(
+      'PaymentSucceeded',
+      correlationId,
+      { paymentId, orderId, userId, amountCents, currency },
+      at,
+    ) as OwedEvent,
   );
   return { payment };
 };
@@ -160,6 +181,7 @@ export const chargeOrder = async (
  * PaymentProviderTimeoutError) for the state machine's Catch and Retry.
  */
 export const chargeStep = async (deps: PaymentsDeps, state: ChargeStepInput, deadline?: Deadline) => {
+  if (state.mode === 'resume') return foundCharge(deps, state.orderId);
   const { payment } = await chargeOrder(
     deps,
     {
@@ -180,6 +202,21 @@ export const chargeStep = async (deps: PaymentsDeps, state: ChargeStepInput, dea
   };
 };
 
+/**
+ * The charge step of a checkout resumed later (mode `resume`): the order's successful charge, or CheckoutStalledError.
+ * Nothing is charged this late.
+ */
+const foundCharge = async (deps: PaymentsDeps, orderId: string) => {
+  const payment = await deps.payments.getCharge(orderId);
+  if (payment?.status !== 'SUCCEEDED') throw new CheckoutStalledError(orderId, 'ChargePayment');
+  return {
+    paymentId: payment.paymentId,
+    status: 'SUCCEEDED' as const,
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+  };
+};
+
 const attemptRefund = async (
   deps: PaymentsDeps,
   payment: PaymentRecord,
@@ -191,16 +228,26 @@ const attemptRefund = async (
     amountCents: payment.amountCents,
     idempotencyKey: providerKey(payment.orderId, 'refund'),
   });
-  const refunded = await deps.payments.markRefunded(payment.paymentId, refundId, clock(deps));
-  await deps.publish(
-    domainEvent('PaymentRefunded', correlationId, {
-      paymentId: refunded.paymentId,
-      orderId: refunded.orderId,
-      userId: refunded.userId,
-      amountCents: refunded.amountCents,
-      currency: refunded.currency,
-    }),
+  const at = now(deps);
+  const event = domainEvent(
+    'PaymentRefunded',
+    correlationId,
+    {
+      paymentId: payment.paymentId,
+      orderId: payment.orderId,
+      userId: payment.userId,
+      amountCents: payment.amountCents,
+      currency: payment.currency,
+    },
+    at,
+  ) as OwedEvent;
+  const { payment: refunded, changed } = await deps.payments.markRefunded(
+    payment.paymentId,
+    refundId,
+    at.toISOString(),
+    [event],
   );
+  if (changed) await deliver(deps, [event]);
   return refunded;
 };
 

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { tableName } from '../shared/config';
-import { documentClient, itemReader } from '../shared/dynamo';
+import { conditionFailed, documentClient, itemReader, transactWithRetry } from '../shared/dynamo';
+import type { OwedEvent } from '../shared/outbox';
+import { outboxPut } from '../shared/outbox-store';
 import { PaymentNotRefundableError } from './errors';
 import type { PaymentStatus } from './schemas';
 
@@ -38,10 +47,21 @@ export interface PaymentsStore {
   get(paymentId: string): Promise<PaymentRecord | undefined>;
   /** The payment of the order's successful charge (SUCCEEDED, or REFUNDED since), read consistently. */
   getCharge(orderId: string): Promise<PaymentRecord | undefined>;
-  /** Writes a new payment; if its id is taken (a retried write), returns the record stored under it. */
-  create(record: PaymentRecord): Promise<PaymentRecord>;
-  /** SUCCEEDED -> REFUNDED; repeating it with the same refund id is harmless. */
-  markRefunded(paymentId: string, refundId: string, at: string): Promise<PaymentRecord>;
+  /**
+   * Writes a new payment, and the events it owes the bus in the table's outbox in the same transaction; if its id is
+   * taken (a retried write), writes nothing and answers the record stored under it (`created: false`).
+   */
+  create(record: PaymentRecord, events?: OwedEvent[]): Promise<{ payment: PaymentRecord; created: boolean }>;
+  /**
+   * SUCCEEDED -> REFUNDED, with the events it owes in the outbox in the same transaction; repeating it with the same
+   * refund id is harmless (`changed: false`, nothing written).
+   */
+  markRefunded(
+    paymentId: string,
+    refundId: string,
+    at: string,
+    events?: OwedEvent[],
+  ): Promise<{ payment: PaymentRecord; changed: boolean }>;
   /** Every payment of an order, oldest first (an index read: it may trail the latest write briefly). */
   listByOrder(orderId: string): Promise<PaymentRecord[]>;
 }
@@ -79,47 +99,83 @@ export const paymentsStore = (client = documentClient): PaymentsStore => {
 
     getCharge: (orderId) => get(chargePaymentId(orderId)),
 
-    async create(record) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table(),
-            Item: { ...paymentKey(record.paymentId), ...orderIndexKey(record), ...record },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return record;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const stored = await get(record.paymentId);
-        if (!stored) throw error;
-        return stored;
+    async create(record, events = []) {
+      const put = {
+        TableName: table(),
+        Item: { ...paymentKey(record.paymentId), ...orderIndexKey(record), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
+      const stored = async (error: unknown) => {
+        const existing = await get(record.paymentId);
+        if (!existing) throw error;
+        return { payment: existing, created: false };
+      };
+      if (events.length === 0) {
+        try {
+          await client.send(new PutCommand(put));
+          return { payment: record, created: true };
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          return stored(error);
+        }
       }
+      const transaction: TransactWriteCommandInput = {
+        TransactItems: [{ Put: put }, ...events.map((event) => outboxPut('payments', event))],
+      };
+      return transactWithRetry({
+        attempts: 3,
+        send: async () => {
+          await client.send(new TransactWriteCommand(transaction));
+          return { payment: record, created: true };
+        },
+        cancelled: async (reasons, error) =>
+          conditionFailed(reasons[0]) ? { result: await stored(error) } : undefined,
+      });
     },
 
-    async markRefunded(paymentId, refundId, at) {
-      try {
-        const { Attributes } = await client.send(
-          new UpdateCommand({
-            TableName: table(),
-            Key: paymentKey(paymentId),
-            UpdateExpression: 'SET #status = :refunded, refundId = :refundId, updatedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND (#status = :succeeded OR refundId = :refundId)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':refunded': 'REFUNDED',
-              ':succeeded': 'SUCCEEDED',
-              ':refundId': refundId,
-              ':at': at,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return fromItem(Attributes ?? {});
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new PaymentNotRefundableError(paymentId);
-        throw error;
+    async markRefunded(paymentId, refundId, at, events = []) {
+      const update = {
+        TableName: table(),
+        Key: paymentKey(paymentId),
+        UpdateExpression: 'SET #status = :refunded, refundId = :refundId, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :succeeded',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':refunded': 'REFUNDED',
+          ':succeeded': 'SUCCEEDED',
+          ':refundId': refundId,
+          ':at': at,
+        },
+      };
+      // Refused: refunded by this very refund already (a retry) is an answer; anything else is not refundable.
+      const already = async () => {
+        const existing = await get(paymentId);
+        if (existing?.status === 'REFUNDED' && existing.refundId === refundId)
+          return { payment: existing, changed: false };
+        throw new PaymentNotRefundableError(paymentId);
+      };
+      if (events.length === 0) {
+        try {
+          const { Attributes } = await client.send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' }));
+          return { payment: fromItem(Attributes ?? {}), changed: true };
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return already();
+          throw error;
+        }
       }
+      const transaction: TransactWriteCommandInput = {
+        TransactItems: [{ Update: update }, ...events.map((event) => outboxPut('payments', event))],
+      };
+      return transactWithRetry({
+        attempts: 3,
+        send: async () => {
+          await client.send(new TransactWriteCommand(transaction));
+          const payment = await get(paymentId);
+          if (!payment) throw new PaymentNotRefundableError(paymentId);
+          return { payment, changed: true };
+        },
+        cancelled: async (reasons) => (conditionFailed(reasons[0]) ? { result: await already() } : undefined),
+      });
     },
 
     async listByOrder(orderId) {

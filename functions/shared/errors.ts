@@ -97,3 +97,15 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
   readonly code: string = 'UNSUPPORTED_MEDIA_TYPE';
 }
+
+/**
+ * A checkout resumed later (the reconciler's run, mode `resume`) found that this step had not been taken: it is not
+ * taken this late, and the saga fails the order (CHECKOUT_ABANDONED). The state machine catches it by this name.
+ */
+export class CheckoutStalledError extends DomainError {
+  readonly status = 409;
+  readonly code: string = 'CHECKOUT_STALLED';
+  constructor(orderId: string, step: string) {
+    super(`Order ${orderId}: ${step} had not been done when its checkout stalled; it is not done now`);
+  }
+}

@@ -94,6 +94,22 @@ export const eventCatalog = {
       currency: z.optional(Currency),
     }),
   },
+  OrderRequiresAttention: {
+    context: 'orders',
+    description:
+      "A step of the order's checkout kept failing (a refund, a release of stock, a commit, failing the order) or no run could settle it: its payment and stock may not agree with it until an admin resolves it.",
+    detail: detail({
+      ...OrderRef,
+      /** The status the order had; resolving it goes back there. */
+      previousStatus: z.enum(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED']),
+      /** The checkout's failure reason (PAYMENT_DECLINED, ...), NOT_SETTLED (the reconciler gave up) or the step's. */
+      reason: z.string().check(z.maxLength(200)),
+      /** The saga's steps that kept failing (RefundPayment, ReleaseStock, FailOrder, CommitStock). */
+      steps: z.array(z.string().check(z.maxLength(64))),
+      totalCents: Cents,
+      currency: Currency,
+    }),
+  },
   OrderShipped: {
     context: 'orders',
     description: 'An admin marked the order shipped.',

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -110,6 +110,28 @@ const acknowledgeSearchPaths = (fn: lambda.Function, statements: iam.PolicyState
 };
 
 /**
+ * DescribeExecution of the machine's executions: their names are the orders' ids (and their later runs'), known only
+ * at run time, hence a wildcard after the machine's name, acknowledged for cdk-nag by its finding id.
+ */
+const describeExecutions = (fn: lambda.Function, machine: sfn.IStateMachine) => {
+  const stack = Stack.of(fn);
+  const { resourceName } = Arn.split(machine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME);
+  const executions = stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${resourceName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+  if (fn.role) {
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagName(stack.resolve(executions))}]`,
+      reason: "The checkout's executions are named after the orders (and their later runs): only the machine is known.",
+    });
+  }
+};
+
+/**
  * Gives a function what its bindings declare: for each, the environment variable and the least-privilege
  * grant, together, so one can never be set without the other.
  */
@@ -156,8 +178,12 @@ export const bind = (fn: lambda.Function, bindings: Bindings, resources: Binding
 
   if (bindings.events) resources.bus.grantPutEventsTo(fn);
 
-  // StartExecution only: no function reads an execution back (the API answers from the orders table).
-  if (bindings.checkout && resources.checkout) resources.checkout.grantStartExecution(fn);
+  // StartExecution; DescribeExecution of its executions only for what looks after stalled or cancelled orders (the
+  // API answers from the orders table).
+  if (bindings.checkout && resources.checkout) {
+    resources.checkout.grantStartExecution(fn);
+    if (bindings.checkout === 'describe') describeExecutions(fn, resources.checkout);
+  }
 
   if (bindings.mail) {
     fn.addToRolePolicy(

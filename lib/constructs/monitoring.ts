@@ -31,6 +31,11 @@ export const ALARM_THRESHOLDS = {
    */
   checkoutFailedMin: 5,
   checkoutFailedPercent: 25,
+  /**
+   * An order that requires attention (a step of its checkout kept failing, or the reconciler could not settle it):
+   * any, since its payment or stock may be wrong until an admin resolves it.
+   */
+  ordersRequiringAttention: 1,
   /** An execution past the definition's hour, or stopped by hand: never part of a normal checkout. */
   checkoutTimedOut: 1,
   checkoutAborted: 1,
@@ -120,6 +125,15 @@ export class Monitoring extends Construct {
         label,
         period,
       });
+
+    // Orders that require attention: counted by the functions that mark them (lib/spec/metrics.ts).
+    const attention = orderMetric(ORDER_METRICS.requiresAttention, cloudwatch.Stats.SUM, FIVE_MINUTES);
+    this.alarm('OrdersRequireAttention', {
+      description:
+        'An order requires attention: a step of its checkout (refund, release, commit) kept failing, or it could not be settled. Admins list them at /admin/orders?status=REQUIRES_ATTENTION and resolve each',
+      metric: attention,
+      threshold: ALARM_THRESHOLDS.ordersRequiringAttention,
+    });
 
     // Checkout workflow.
     const checkoutWidgets: cloudwatch.IWidget[] = [];
@@ -286,6 +300,7 @@ export class Monitoring extends Construct {
         left: [
           orderMetric(ORDER_METRICS.confirmed, cloudwatch.Stats.SUM, FIVE_MINUTES).with({ label: 'confirmed' }),
           orderSearch(ORDER_METRICS.failed, ORDER_METRIC_DIMENSIONS.reason, 'failed', FIVE_MINUTES),
+          attention.with({ label: 'requiring attention' }),
         ],
         stacked: true,
         width: 8,

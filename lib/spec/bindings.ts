@@ -18,8 +18,11 @@ export interface Bindings {
   platform?: PlatformGrant;
   /** PutEvents on the platform bus (EVENT_BUS_NAME). */
   events?: boolean;
-  /** StartExecution on the checkout state machine (CHECKOUT_STATE_MACHINE_ARN). */
-  checkout?: boolean;
+  /**
+   * StartExecution on the checkout state machine (CHECKOUT_STATE_MACHINE_ARN); `'describe'` also DescribeExecution
+   * of its executions (what looks after stalled or cancelled orders must know whether their saga still runs).
+   */
+  checkout?: boolean | 'describe';
   /** SendEmail from the configured sender (MAIL_FROM). */
   mail?: boolean;
   /** Read the JWT signing key (SIGNING_KEY_SECRET_ARN in AWS). */

@@ -95,6 +95,48 @@ export const eventRules: EventRule[] = [
     },
   },
   {
+    name: 'SettleCancelledPendingOrder',
+    description:
+      'Has a PENDING order that was cancelled refunded and its stock released by a run of its own, should its checkout no longer run',
+    pattern: { source: ['shop.orders'], 'detail-type': ['OrderCancelled'], detail: { previousStatus: ['PENDING'] } },
+    target: {
+      handler: 'orders/handlers/events/settle-cancelled-order',
+      bindings: { tables: { orders: 'readwrite' }, checkout: 'describe' },
+    },
+  },
+  {
+    name: 'ReconcilePendingOrders',
+    description:
+      'Every 5 minutes: resumes each order PENDING for over 15 minutes whose checkout no longer runs (confirmed if reserved and charged, else failed and given back), or hands it to an admin',
+    schedule: 'rate(5 minutes)',
+    target: {
+      handler: 'orders/handlers/events/reconcile-stalled-orders',
+      bindings: { tables: { orders: 'readwrite' }, events: true, checkout: 'describe' },
+      timeout: 60,
+    },
+  },
+  {
+    name: 'PublishPendingOrderEvents',
+    description: "Publishes the order events left in the orders table's outbox (a publish that failed), once a minute",
+    schedule: 'rate(1 minute)',
+    target: {
+      handler: 'orders/handlers/events/publish-pending-events',
+      bindings: { tables: { orders: 'readwrite' }, events: true },
+      timeout: 60,
+    },
+  },
+  {
+    name: 'PublishPendingPaymentEvents',
+    description:
+      "Publishes the payment events left in the payments table's outbox (a publish that failed), once a minute",
+    schedule: 'rate(1 minute)',
+    target: {
+      handler: 'payments/handlers/events/publish-pending-events',
+      bindings: { tables: { payments: 'readwrite' }, events: true },
+      timeout: 60,
+    },
+  },
+  {
     name: 'CountOrderEvents',
     description:
       "Keeps the admin overview's daily order counters (placed, confirmed, failed by reason, cancelled, revenue), once per event",

@@ -15,6 +15,11 @@ export const ORDER_METRICS = {
   revenue: 'RevenueCents',
   /** Milliseconds from the order's creation to its confirmation or failure, by `outcome`. */
   checkoutDuration: 'CheckoutDuration',
+  /**
+   * Count: an order became REQUIRES_ATTENTION (a step of its checkout kept failing, or the reconciler could not
+   * settle it); an alarm fires on any.
+   */
+  requiresAttention: 'OrdersRequiringAttention',
 } as const;
 
 /** The dimension keys besides `service`. */
@@ -38,4 +43,6 @@ export const ORDER_METRIC_EMITTERS = [
   'orders/handlers/http/create-order',
   'orders/handlers/saga/confirm-order',
   'orders/handlers/saga/fail-order',
+  'orders/handlers/saga/require-attention',
+  'orders/handlers/events/reconcile-stalled-orders',
 ] as const;

@@ -325,6 +325,14 @@ export const routes: Route[] = withApiWrapper([
     bindings: { tables: { orders: 'readwrite' }, events: true },
   },
   {
+    // An order that requires attention: back to its status, and a run of the checkout settles it.
+    method: 'POST',
+    path: '/api/v1/orders/{id}/resolve',
+    handler: 'orders/handlers/http/resolve-order',
+    auth: 'admin',
+    bindings: { tables: { orders: 'readwrite' }, events: true, checkout: true },
+  },
+  {
     method: 'GET',
     path: '/api/v1/admin/orders',
     handler: 'orders/handlers/http/list-all-orders',

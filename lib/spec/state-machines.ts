@@ -46,6 +46,10 @@ export const checkout: StateMachineSpec = {
       handler: 'orders/handlers/saga/fail-order',
       bindings: { tables: { orders: 'readwrite' }, events: true },
     },
+    RequireAttentionFunctionArn: {
+      handler: 'orders/handlers/saga/require-attention',
+      bindings: { tables: { orders: 'readwrite' }, events: true },
+    },
   },
 };
 

@@ -141,6 +141,63 @@ test('an admin ships and delivers an order, and the audit log shows it', async (
   await screenshot(page, 'dashboard-audit');
 });
 
+test('an order whose refund kept failing is listed as needing attention, and the admin resolves it', async ({
+  page,
+}) => {
+  const customer = await registerByApi(page.request);
+  await addToCartByApi(page.request, customer, 'prod-mouse-001', 1);
+  // The sandbox fails the confirmation (the saga compensates a charged order) and every refund, for this customer.
+  const faults: string[] = [];
+  for (const handler of ['orders/handlers/saga/confirm-order', 'payments/handlers/saga/refund-payment']) {
+    const fault = await page.request.post('/_aws/faults', {
+      data: { service: 'lambda', function: handler, pattern: { userId: [customer.user.id] } },
+    });
+    expect(fault.status()).toBe(201);
+    faults.push(((await fault.json()) as { id: string }).id);
+  }
+  const placed = await page.request.post('/api/v1/orders', {
+    data: {
+      shippingAddress: {
+        name: 'Robin Buyer',
+        line1: '1 Main Street',
+        city: 'Springfield',
+        postalCode: '12345',
+        country: 'US',
+      },
+      paymentMethod: { type: 'card', token: 'tok_visa' },
+    },
+    headers: { ...customer.bearer, 'Idempotency-Key': `browser-${randomUUID()}` },
+  });
+  const { id: orderId } = (await placed.json()) as { id: string };
+  const statusOf = async () =>
+    (
+      (await (await page.request.get(`/api/v1/orders/${orderId}`, { headers: customer.bearer })).json()) as {
+        status: string;
+      }
+    ).status;
+  await expect.poll(statusOf, { timeout: 30_000 }).toBe('REQUIRES_ATTENTION');
+  for (const id of faults) expect((await page.request.delete(`/_aws/faults?id=${id}`)).status()).toBe(204);
+  await page.context().clearCookies();
+
+  await signIn(page, ADMIN);
+  await page.goto('/admin/orders');
+  await settled(page, 'Orders');
+  await page.getByLabel('Status').selectOption({ label: 'Needs attention' });
+  await expect(page).toHaveURL(/status=REQUIRES_ATTENTION/);
+  await page.getByRole('link', { name: orderId }).click();
+
+  await settled(page, /^Order [0-9A-F]{8}$/);
+  await expect(page.getByRole('heading', { name: 'Needs attention' })).toBeVisible();
+  await expect(page.getByText(/Kept failing: refunding the payment/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Resolve order' }).click();
+  await expect(page.getByRole('dialog', { name: 'Resolve this order?' })).toContainText('any payment is refunded');
+  await page.getByRole('button', { name: 'Resolve the order' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'the order is now failed' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Needs attention' })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
 test('a customer at /admin sees "Not allowed", and nothing of the dashboard is requested', async ({ page }) => {
   const adminCalls: string[] = [];
   page.on('request', (request) => {

@@ -91,6 +91,25 @@ describe('alarms', () => {
     }
   });
 
+  it('orders: any order that comes to require attention, counted by the functions that mark it', () => {
+    expect(alarm(dev, 'OrdersRequireAttention')).toMatchObject({
+      Namespace: 'Shop-dev',
+      MetricName: ORDER_METRICS.requiresAttention,
+      Dimensions: [{ Name: 'service', Value: 'orders' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(ORDER_METRIC_EMITTERS).toEqual(
+      expect.arrayContaining([
+        'orders/handlers/saga/require-attention',
+        'orders/handlers/events/reconcile-stalled-orders',
+      ]),
+    );
+  });
+
   it('Lambda errors (5 in 5 minutes) and throttles (any) per bounded context, covering every function once, ten at most per alarm', () => {
     const api = resourcesOf(dev.apiTemplate);
     // A FunctionName dimension resolved to `<context or api>/<logical id>`.
@@ -287,6 +306,13 @@ describe('dashboard', () => {
     expect(settled[1][0].expression).toBe(
       `SEARCH('{"Shop-dev",reason,service} MetricName="${ORDER_METRICS.failed}" service="orders"', 'Sum', 300)`,
     );
+    expect(settled[2]).toEqual([
+      'Shop-dev',
+      ORDER_METRICS.requiresAttention,
+      'service',
+      'orders',
+      expect.objectContaining({ stat: 'Sum', label: 'requiring attention' }),
+    ]);
     const durations = widget('Checkout duration (ms), order placed to settled').metrics;
     expect(durations.map((m: Json) => [m[1], m[3], m[m.length - 1].stat])).toEqual([
       [ORDER_METRICS.checkoutDuration, 'confirmed', 'p50'],

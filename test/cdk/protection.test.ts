@@ -186,7 +186,8 @@ describe('scoped grants', () => {
       }
     }
     // The named paths that end in a wildcard: search indexes and documents, the storefront's objects (written by
-    // its deployment, read by CloudFront through origin access control).
+    // its deployment, read by CloudFront through origin access control), the checkout's executions (named after the
+    // orders; read by what looks after stalled or cancelled orders).
     expect([...new Set(wildcards)].sort()).toEqual([
       'es:ESHttpDelete /products-*',
       'es:ESHttpDelete /products/_doc/*',
@@ -194,6 +195,8 @@ describe('scoped grants', () => {
       'es:ESHttpPut /products/_doc/*',
       's3:GetObject,s3:ListBucket /*',
       's3:PutObject /*',
+      'states:DescribeExecution :execution:Shop-dev-Checkout:*',
+      'states:DescribeExecution :execution:Shop-prod-Checkout:*',
     ]);
   });
 });

@@ -336,7 +336,8 @@ export const operations: Record<string, OperationDoc> = {
   },
   'POST /api/v1/orders/{id}/cancel': {
     summary: 'Cancel an order',
-    description: 'From PENDING or CONFIRMED: the payment is refunded and the stock released.',
+    description:
+      'From PENDING or CONFIRMED: the payment is refunded and the stock released (by the checkout, or by a run of its own if the checkout no longer runs).',
     request: { params: OrderParams },
     responses: { 200: 'The cancelled order' },
     body: reply.Order,
@@ -356,9 +357,19 @@ export const operations: Record<string, OperationDoc> = {
     body: reply.Order,
     errors: { 404: 'ORDER_NOT_FOUND', 409: 'INVALID_TRANSITION' },
   },
+  'POST /api/v1/orders/{id}/resolve': {
+    summary: 'Resolve an order that requires attention',
+    description:
+      'Admin. The order goes back to the status it had (`attention.from`) and a run of the checkout does what was left undone: refund and release the stock of an order that was not confirmed, or commit the stock of one that was. Should a step fail again, the order requires attention again.',
+    request: { params: OrderParams },
+    responses: { 200: 'The order, back in the status it had' },
+    body: reply.Order,
+    errors: { 404: 'ORDER_NOT_FOUND', 409: 'INVALID_TRANSITION' },
+  },
   'GET /api/v1/admin/orders': {
     summary: 'List all orders',
-    description: 'Every order, or those in one status, newest first.',
+    description:
+      'Every order, or those in one status (`REQUIRES_ATTENTION`: those an admin must resolve), newest first.',
     request: { query: ListAllOrdersQuery },
     responses: { 200: 'A page of orders' },
     body: reply.OrderPage,

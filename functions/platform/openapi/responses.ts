@@ -177,6 +177,10 @@ export const Order = z.object({
   ),
   failureReason: z.optional(z.string()),
   paymentId: z.optional(z.string()),
+  /** While REQUIRES_ATTENTION: the status it had, why, which steps kept failing, since when. */
+  attention: z.optional(
+    z.object({ from: z.enum(ORDER_STATUSES), reason: z.string(), steps: z.array(z.string()), at: Instant }),
+  ),
   createdAt: Instant,
   updatedAt: Instant,
 });

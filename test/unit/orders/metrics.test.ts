@@ -8,6 +8,7 @@ import {
   type OrdersDeps,
   placeOrder,
   placeOrderWithKey,
+  requireAttention,
 } from '../../../functions/orders/service';
 import { logger } from '../../../functions/shared/logger';
 import { ORDER_METRICS } from '../../../lib/spec/metrics';
@@ -84,6 +85,7 @@ const setup = (options: { startFails?: boolean; sink?: MetricsSink } = {}) => {
       if (options.startFails) throw new Error('StartExecution failed');
     },
     publish: async () => undefined,
+    outbox: store.outbox,
     now: () => now,
   };
   const later = (seconds: number) => {
@@ -157,6 +159,20 @@ describe('order metrics (EMF)', () => {
     expect(emitted().map(({ name, value, dimensions }) => ({ name, value, dimensions }))).toEqual([
       { name: 'OrdersFailed', value: 1, dimensions: { service: 'orders', reason: 'PAYMENT_DECLINED' } },
       { name: 'CheckoutDuration', value: 3_000, dimensions: { service: 'orders', outcome: 'failed' } },
+    ]);
+  });
+
+  it('counts an order that comes to require attention, once however often it is marked', async () => {
+    const { deps } = setup();
+    const order = await place(deps);
+    lines = [];
+    await failOrder(deps, order.id, 'PAYMENT_ERROR');
+    lines = [];
+    const cause = { reason: 'PAYMENT_ERROR', steps: ['RefundPayment'] };
+    await requireAttention(deps, order.id, cause);
+    await requireAttention(deps, order.id, cause);
+    expect(emitted().map(({ name, value, dimensions }) => ({ name, value, dimensions }))).toEqual([
+      { name: ORDER_METRICS.requiresAttention, value: 1, dimensions: { service: 'orders' } },
     ]);
   });
 

@@ -13,14 +13,20 @@ import {
   cancelOrder,
   confirmOrder,
   deliverOrder,
+  type ExecutionState,
   failOrder,
   getOrder,
   keyedOrderId,
   listOrders,
+  MAX_RECONCILE_RUNS,
   type OrdersDeps,
   placeOrder,
   placeOrderWithKey,
+  reconcileStalledOrders,
   requestHashOf,
+  requireAttention,
+  resolveOrder,
+  settleCancelledOrder,
   shipOrder,
 } from '../../../functions/orders/service';
 import type { OrderRecord } from '../../../functions/orders/store';
@@ -52,10 +58,13 @@ const setup = ({
   carts = {},
   orders = [],
   products = catalogProducts(),
+  executions = {},
 }: {
   carts?: Record<string, CartLine[]>;
   orders?: OrderRecord[];
   products?: ProductRecord[];
+  /** Executions by name; any other is absent. */
+  executions?: Record<string, ExecutionState>;
 } = {}) => {
   const store = memoryOrdersStore(orders);
   const catalog = new Map(products.map((p) => [p.id, p]));
@@ -68,9 +77,11 @@ const setup = ({
     startCheckout: async (orderId, input) => {
       started.push({ orderId, input });
     },
+    executionState: async (name) => executions[name] ?? 'ABSENT',
     publish: async (...events) => {
       published.push(...events);
     },
+    outbox: store.outbox,
     now: () => NOW,
   };
   return { deps, store, catalog, started, published };
@@ -208,7 +219,7 @@ describe('placeOrder', () => {
     expect(store.records.size).toBe(0);
   });
 
-  it('fails the order when the saga cannot be started, and reports the error without announcing the order', async () => {
+  it('fails the order when the saga cannot be started, and reports the error; both events are owed, in the outbox', async () => {
     const { deps, store, published } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 1 }] } });
     const refused = new Error('StateMachineDoesNotExist');
     deps.startCheckout = async () => {
@@ -218,10 +229,12 @@ describe('placeOrder', () => {
     const [stored] = [...store.records.values()];
     expect(stored).toMatchObject({ status: 'FAILED', failureReason: 'CHECKOUT_NOT_STARTED' });
     expect(stored?.history.map((entry) => entry.status)).toEqual(['PENDING', 'FAILED']);
+    // Not published now: the sweeper publishes both (the order was placed, then failed).
     expect(published).toEqual([]);
+    expect([...store.owed.values()].map((event) => event.detailType).sort()).toEqual(['OrderFailed', 'OrderPlaced']);
   });
 
-  it('keeps a placed order when its event cannot be published', async () => {
+  it('keeps a placed order when its event cannot be published, and its event in the outbox', async () => {
     const { deps, store, started } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 1 }] } });
     deps.publish = async () => {
       throw new Error('bus down');
@@ -229,6 +242,16 @@ describe('placeOrder', () => {
     const placed = await placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' });
     expect(store.records.get(placed.id)?.status).toBe('PENDING');
     expect(started).toHaveLength(1);
+    expect([...store.owed.values()]).toEqual([
+      expect.objectContaining({ detailType: 'OrderPlaced', data: expect.objectContaining({ orderId: placed.id }) }),
+    ]);
+  });
+
+  it('empties the outbox of what it published', async () => {
+    const { deps, store, published } = setup({ carts: { [ann.userId]: [{ productId: 'mouse', quantity: 1 }] } });
+    await placeOrder(deps, { userId: ann.userId, body, correlationId: 'c' });
+    expect(published).toHaveLength(1);
+    expect(store.owed.size).toBe(0);
   });
 });
 
@@ -454,36 +477,30 @@ describe('the saga steps, retried after they succeeded', () => {
         const seen = await read(id);
         if (late) {
           late = false;
-          // The timed-out attempt's write lands between this attempt's read and its write.
-          await store.store.transition(
-            id,
-            ['PENDING'],
-            { status: 'CONFIRMED', at: NOW.toISOString() },
-            { paymentId: 'pay_1', pendingEvent: 'OrderConfirmed' },
-          );
+          // The timed-out attempt's write lands between this attempt's read and its write (its event with it).
+          await confirmOrder({ ...deps, orders: { ...deps.orders, get: read } }, id, 'pay_1');
         }
         return seen;
       },
     };
     expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CONFIRMED' });
     expect(store.records.get('ord_1')?.history.map((entry) => entry.status)).toEqual(['PENDING', 'CONFIRMED']);
-    // The earlier attempt died before publishing: this one publishes what is owed, once.
     expect(published.map((event) => event.detailType)).toEqual(['OrderConfirmed']);
-    expect(store.records.get('ord_1')?.pendingEvent).toBeUndefined();
   });
 
-  it('publishes an OrderConfirmed still owed, once, and nothing when it was published', async () => {
-    const { deps, store, published } = setup({
-      orders: [
-        order({ id: 'ord_1', status: 'CONFIRMED', pendingEvent: 'OrderConfirmed' }),
-        order({ id: 'ord_2', status: 'CONFIRMED' }),
-      ],
-    });
+  it('writes OrderConfirmed once, with the confirmation: a repeated step owes nothing more', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1' })] });
+    const publish = deps.publish;
+    deps.publish = async () => {
+      throw new Error('bus down');
+    };
     await confirmOrder(deps, 'ord_1', 'pay_1');
     await confirmOrder(deps, 'ord_1', 'pay_1');
-    await confirmOrder(deps, 'ord_2', 'pay_2');
-    expect(published.map((event) => [event.detailType, event.data.orderId])).toEqual([['OrderConfirmed', 'ord_1']]);
-    expect(store.records.get('ord_1')?.pendingEvent).toBeUndefined();
+    expect([...store.owed.values()].map((event) => event.detailType)).toEqual(['OrderConfirmed']);
+    deps.publish = publish;
+    await confirmOrder(deps, 'ord_1', 'pay_1');
+    // The sweeper publishes it; the step does not publish twice.
+    expect(published).toEqual([]);
   });
 
   it('succeeds for an order confirmed and cancelled since: the cancellation refunds and restocks, not the saga', async () => {
@@ -497,27 +514,176 @@ describe('the saga steps, retried after they succeeded', () => {
     expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CANCELLED' });
   });
 
-  it('keeps the debt when the bus is down, without failing the step, and pays it on the next attempt', async () => {
-    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1' })] });
-    const publish = deps.publish;
+  it('keeps the event in the outbox when the bus is down, without failing the step', async () => {
+    const { deps, store } = setup({ orders: [order({ id: 'ord_1' })] });
     deps.publish = async () => {
       throw new Error('bus down');
     };
     expect(await confirmOrder(deps, 'ord_1', 'pay_1')).toEqual({ orderId: 'ord_1', status: 'CONFIRMED' });
-    expect(store.records.get('ord_1')?.pendingEvent).toBe('OrderConfirmed');
-    deps.publish = publish;
-    await confirmOrder(deps, 'ord_1', 'pay_1');
-    expect(published.map((event) => event.detailType)).toEqual(['OrderConfirmed']);
-    expect(store.records.get('ord_1')?.pendingEvent).toBeUndefined();
+    const [owed] = [...store.owed.values()];
+    expect(owed).toMatchObject({ detailType: 'OrderConfirmed', at: NOW.toISOString() });
+    expect(owed?.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('fails once: a retry publishes an OrderFailed still owed and changes nothing else', async () => {
-    const { deps, store, published } = setup({
-      orders: [order({ id: 'ord_1', status: 'FAILED', failureReason: 'OUT_OF_STOCK', pendingEvent: 'OrderFailed' })],
-    });
+  it('fails once: a retry changes nothing and owes nothing more', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1' })] });
     expect(await failOrder(deps, 'ord_1', 'OUT_OF_STOCK')).toEqual({ orderId: 'ord_1', status: 'FAILED' });
     expect(await failOrder(deps, 'ord_1', 'OUT_OF_STOCK')).toEqual({ orderId: 'ord_1', status: 'FAILED' });
     expect(published.map((event) => [event.detailType, event.data.reason])).toEqual([['OrderFailed', 'OUT_OF_STOCK']]);
-    expect(store.records.get('ord_1')?.history).toHaveLength(1);
+    expect(store.records.get('ord_1')?.history).toHaveLength(2);
+    expect(store.owed.size).toBe(0);
+  });
+});
+
+describe('an order that requires attention', () => {
+  it('remembers the status it had and why, publishes OrderRequiresAttention, and stays so when marked again', async () => {
+    const { deps, store, published } = setup({ orders: [order({ id: 'ord_1', status: 'FAILED' })] });
+    const cause = { reason: 'PAYMENT_ERROR', steps: ['RefundPayment'] };
+    expect(await requireAttention(deps, 'ord_1', cause)).toEqual({ orderId: 'ord_1', status: 'REQUIRES_ATTENTION' });
+    expect(await requireAttention(deps, 'ord_1', cause)).toEqual({ orderId: 'ord_1', status: 'REQUIRES_ATTENTION' });
+    expect(store.records.get('ord_1')).toMatchObject({
+      status: 'REQUIRES_ATTENTION',
+      attention: { from: 'FAILED', reason: 'PAYMENT_ERROR', steps: ['RefundPayment'], at: NOW.toISOString() },
+    });
+    expect(published).toEqual([
+      expect.objectContaining({
+        detailType: 'OrderRequiresAttention',
+        data: expect.objectContaining({ orderId: 'ord_1', previousStatus: 'FAILED', steps: ['RefundPayment'] }),
+      }),
+    ]);
+  });
+
+  it('is resolved by an admin: back to the status it had, and a settling run does what was left undone', async () => {
+    const attention = {
+      from: 'FAILED' as const,
+      reason: 'PAYMENT_ERROR',
+      steps: ['RefundPayment'],
+      at: NOW.toISOString(),
+    };
+    const { deps, store, started } = setup({
+      orders: [order({ id: 'ord_1', status: 'REQUIRES_ATTENTION', failureReason: 'PAYMENT_ERROR', attention })],
+    });
+    const resolved = await resolveOrder(deps, admin, 'ord_1');
+    expect(resolved.status).toBe('FAILED');
+    expect(store.records.get('ord_1')?.attention).toBeUndefined();
+    expect(store.records.get('ord_1')?.history.at(-1)).toEqual({
+      status: 'FAILED',
+      at: NOW.toISOString(),
+      by: admin.userId,
+    });
+    expect(started).toEqual([
+      {
+        orderId: 'ord_1-settle-1',
+        input: expect.objectContaining({ orderId: 'ord_1', mode: 'settle', failure: { reason: 'PAYMENT_ERROR' } }),
+      },
+    ]);
+    expect(store.records.get('ord_1')).toMatchObject({ runs: 1, execution: 'ord_1-settle-1' });
+    await expect(resolveOrder(deps, admin, 'ord_1')).rejects.toBeInstanceOf(InvalidTransitionError);
+  });
+
+  it('requires attention again at once when the settling run cannot be started', async () => {
+    const attention = {
+      from: 'CANCELLED' as const,
+      reason: 'CANCELLED',
+      steps: ['ReleaseStock'],
+      at: NOW.toISOString(),
+    };
+    const { deps, store } = setup({ orders: [order({ id: 'ord_1', status: 'REQUIRES_ATTENTION', attention })] });
+    deps.startCheckout = async () => {
+      throw new Error('throttled');
+    };
+    await expect(resolveOrder(deps, admin, 'ord_1')).rejects.toThrow('throttled');
+    expect(store.records.get('ord_1')).toMatchObject({
+      status: 'REQUIRES_ATTENTION',
+      attention: { from: 'CANCELLED' },
+    });
+  });
+});
+
+describe('a cancelled order whose checkout no longer runs', () => {
+  it('gets a settling run of its own (refund, release), once, unless its checkout still runs', async () => {
+    const { deps, store, started } = setup({
+      orders: [order({ id: 'ord_gone', status: 'CANCELLED' }), order({ id: 'ord_running', status: 'CANCELLED' })],
+      executions: { ord_gone: 'ENDED', ord_running: 'RUNNING' },
+    });
+    expect(await settleCancelledOrder(deps, 'ord_gone')).toEqual({ orderId: 'ord_gone', run: 'ord_gone-settle-1' });
+    expect(await settleCancelledOrder(deps, 'ord_running')).toEqual({ orderId: 'ord_running', run: undefined });
+    expect(started).toEqual([
+      {
+        orderId: 'ord_gone-settle-1',
+        input: expect.objectContaining({ mode: 'settle', failure: { reason: 'CANCELLED' }, lines: expect.any(Array) }),
+      },
+    ]);
+    expect(store.records.get('ord_gone')?.execution).toBe('ord_gone-settle-1');
+  });
+});
+
+describe('the reconciler', () => {
+  const old = '2026-03-01T11:40:00.000Z';
+  const recent = '2026-03-01T11:50:00.000Z';
+
+  it('resumes each order PENDING for over 15 minutes whose execution is not running, and no other', async () => {
+    const { deps, started } = setup({
+      orders: [
+        order({ id: 'ord_never_started', createdAt: old }),
+        order({ id: 'ord_ended', createdAt: old }),
+        order({ id: 'ord_running', createdAt: old }),
+        order({ id: 'ord_recent', createdAt: recent }),
+        order({ id: 'ord_confirmed', status: 'CONFIRMED', createdAt: old }),
+      ],
+      executions: { ord_ended: 'ENDED', ord_running: 'RUNNING', ord_recent: 'ENDED' },
+    });
+    const outcome = await reconcileStalledOrders(deps);
+    expect(outcome).toEqual({
+      looked: 3,
+      running: 1,
+      // Oldest first (here: by id, placed at the same time).
+      resumed: ['ord_ended-resume-1', 'ord_never_started-resume-1'],
+      attention: [],
+    });
+    expect(started.map((start) => [start.orderId, start.input.mode])).toEqual([
+      ['ord_ended-resume-1', 'resume'],
+      ['ord_never_started-resume-1', 'resume'],
+    ]);
+  });
+
+  it('looks at the run it started, not the checkout, and starts the next one only when that one ended', async () => {
+    const { deps, started, store } = setup({ orders: [order({ id: 'ord_1', createdAt: old })] });
+    await reconcileStalledOrders(deps);
+    deps.executionState = async (name) => (name === 'ord_1-resume-1' ? 'RUNNING' : 'ENDED');
+    expect((await reconcileStalledOrders(deps)).running).toBe(1);
+    deps.executionState = async () => 'ENDED';
+    await reconcileStalledOrders(deps);
+    expect(started.map((start) => start.orderId)).toEqual(['ord_1-resume-1', 'ord_1-resume-2']);
+    expect(store.records.get('ord_1')?.runs).toBe(2);
+  });
+
+  it('hands an order to an admin once its runs could not settle it', async () => {
+    const { deps, store, started, published } = setup({
+      orders: [order({ id: 'ord_1', createdAt: old, runs: MAX_RECONCILE_RUNS, execution: 'ord_1-resume-3' })],
+      executions: { 'ord_1-resume-3': 'ENDED' },
+    });
+    expect((await reconcileStalledOrders(deps)).attention).toEqual(['ord_1']);
+    expect(started).toEqual([]);
+    expect(store.records.get('ord_1')).toMatchObject({
+      status: 'REQUIRES_ATTENTION',
+      attention: { from: 'PENDING', reason: 'NOT_SETTLED' },
+    });
+    expect(published.map((event) => event.detailType)).toEqual(['OrderRequiresAttention']);
+  });
+
+  it('starts one run when two reconcilers look at once', async () => {
+    const { deps, started } = setup({ orders: [order({ id: 'ord_1', createdAt: old })] });
+    await Promise.all([reconcileStalledOrders(deps), reconcileStalledOrders(deps)]);
+    expect(started.map((start) => start.orderId)).toEqual(['ord_1-resume-1']);
+  });
+
+  it('leaves a PENDING order of the reconciler alone when its Idempotency-Key is retried', async () => {
+    const id = keyedOrderId(ann.userId, 'key-1');
+    const { deps, started } = setup({
+      orders: [order({ id, requestHash: requestHashOf(body), createdAt: old, runs: 1, execution: `${id}-resume-1` })],
+    });
+    await placeOrderWithKey(deps, { userId: ann.userId, body, correlationId: 'c', idempotencyKey: 'key-1' });
+    expect(started).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@ import { InvalidTransitionError, OrderNotFoundError } from '../../../functions/o
 import { type OrderRecord, type OrdersStore, ordersStore } from '../../../functions/orders/store';
 import { tableName } from '../../../functions/shared/config';
 import { BadRequestError } from '../../../functions/shared/errors';
+import { domainEvent } from '../../../functions/shared/event-catalog';
+import type { OwedEvent } from '../../../functions/shared/outbox';
+import { dynamoOutbox } from '../../../functions/shared/outbox-store';
 import { type LocalTables, startLocalDynamo } from '../support/dynamo-local';
 
 // The real store against DynamoDB Local: the conditions on status and the indexes are DynamoDB's.
@@ -69,21 +72,65 @@ describe('the orders store', () => {
     expect(await store.get(record.id)).toEqual(shipped);
   });
 
-  it('records the event a transition owes with it, and forgets it only once it is the one published', async () => {
+  it('writes the events a change owes in the outbox, in the same transaction: none when the change is refused', async () => {
+    const outbox = dynamoOutbox('orders', local.client);
+    const record = order();
+    const owed = (detailType: 'OrderPlaced' | 'OrderConfirmed' | 'OrderFailed', minute: number) =>
+      domainEvent(
+        detailType,
+        record.correlationId,
+        { orderId: record.id, userId: record.userId, reason: 'X', totalCents: 1, currency: 'USD', lines: [] },
+        new Date(at(minute)),
+      ) as OwedEvent;
+    const placed = owed('OrderPlaced', 0);
+    const confirmed = owed('OrderConfirmed', 1);
+    const refused = owed('OrderFailed', 2);
+    expect(await store.create(record, [placed])).toBe(true);
+    expect(await store.create(record, [owed('OrderPlaced', 0)])).toBe(false);
+    const updated = await store.transition(record.id, ['PENDING'], { status: 'CONFIRMED', at: at(1) }, {}, [confirmed]);
+    expect(updated).toMatchObject({ status: 'CONFIRMED', updatedAt: at(1) });
+    await expect(
+      store.transition(record.id, ['PENDING'], { status: 'FAILED', at: at(2) }, {}, [refused]),
+    ).rejects.toThrow('from CONFIRMED');
+    const mine = async () =>
+      (await outbox.owedBefore('9999', 1000)).filter((event) => event.correlationId === record.correlationId);
+    expect((await mine()).map((event) => event.id)).toEqual([placed.id, confirmed.id]);
+    expect((await outbox.owedBefore(at(1), 1000)).map((event) => event.id)).toContain(placed.id);
+    expect((await outbox.owedBefore(at(1), 1000)).map((event) => event.id)).not.toContain(confirmed.id);
+    await outbox.remove([placed, confirmed]);
+    expect(await mine()).toEqual([]);
+  });
+
+  it('claims a later run once per number of runs read, only in the statuses given', async () => {
     const record = order();
     await store.create(record);
-    const confirmed = await store.transition(
-      record.id,
-      ['PENDING'],
-      { status: 'CONFIRMED', at: at(1) },
-      { pendingEvent: 'OrderConfirmed' },
+    const claim = { name: `${record.id}-resume-1`, runsBefore: 0, statuses: ['PENDING' as const] };
+    const outcomes = await Promise.all([store.claimRun(record.id, claim), store.claimRun(record.id, claim)]);
+    expect(outcomes.sort()).toEqual([false, true]);
+    expect(await store.get(record.id)).toMatchObject({ runs: 1, execution: `${record.id}-resume-1` });
+    expect(await store.claimRun(record.id, { ...claim, name: 'n', runsBefore: 1, statuses: ['CANCELLED'] })).toBe(
+      false,
     );
-    expect(confirmed.pendingEvent).toBe('OrderConfirmed');
-    await store.clearPendingEvent(record.id, 'OrderFailed');
-    expect((await store.get(record.id))?.pendingEvent).toBe('OrderConfirmed');
-    await store.clearPendingEvent(record.id, 'OrderConfirmed');
-    await store.clearPendingEvent(record.id, 'OrderConfirmed');
-    expect(await store.get(record.id)).toEqual({ ...confirmed, pendingEvent: undefined });
+    expect(await store.claimRun(record.id, { ...claim, name: `${record.id}-resume-2`, runsBefore: 1 })).toBe(true);
+  });
+
+  it('lists PENDING orders placed before a time, oldest first, and remembers why an order needs attention', async () => {
+    const early = order({ createdAt: '2000-01-01T00:00:00.000Z' });
+    const late = order({ createdAt: '2000-01-01T00:10:00.000Z' });
+    const settled = order({ createdAt: '2000-01-01T00:05:00.000Z' });
+    await Promise.all([early, late, settled].map((record) => store.create(record)));
+    const attention = { from: 'PENDING' as const, reason: 'NOT_SETTLED', steps: [], at: at(3) };
+    await store.transition(settled.id, ['PENDING'], { status: 'REQUIRES_ATTENTION', at: at(3) }, { attention });
+    expect((await store.get(settled.id))?.attention).toEqual(attention);
+    const stalled = await store.pendingSince('2000-01-01T00:09:00.000Z', 10);
+    expect(stalled.map((record) => record.id)).toEqual([early.id]);
+    await store.transition(
+      settled.id,
+      ['REQUIRES_ATTENTION'],
+      { status: 'FAILED', at: at(4) },
+      { clearAttention: true },
+    );
+    expect((await store.get(settled.id))?.attention).toBeUndefined();
   });
 
   it('refuses a stale status, naming the current one, and leaves the order as it was', async () => {

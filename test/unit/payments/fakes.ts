@@ -12,6 +12,7 @@ import {
 } from '../../../functions/payments/store';
 import type { DomainEvent } from '../../../functions/shared/events';
 import { type OnceOptions, once } from '../../../functions/shared/idempotency';
+import { memoryOutbox } from '../support/memory-outbox';
 
 /**
  * Powertools' persistence contract in memory, with the DynamoDB layer's put condition: a record
@@ -47,11 +48,14 @@ export class MemoryPersistence extends BasePersistenceLayer {
   }
 }
 
-/** The payments table in memory, with the same conditions as the DynamoDB store. */
-export const memoryPaymentsStore = (): PaymentsStore & { all(): PaymentRecord[] } => {
+/** The payments table in memory, with the same conditions as the DynamoDB store, and its outbox. */
+export const memoryPaymentsStore = (
+  owed = memoryOutbox(),
+): PaymentsStore & { all(): PaymentRecord[]; owed: ReturnType<typeof memoryOutbox> } => {
   const items = new Map<string, PaymentRecord>();
   const copy = (record: PaymentRecord) => structuredClone(record);
   return {
+    owed,
     all: () => [...items.values()].map(copy),
     get: async (paymentId) => {
       const record = items.get(paymentId);
@@ -61,20 +65,22 @@ export const memoryPaymentsStore = (): PaymentsStore & { all(): PaymentRecord[] 
       const record = items.get(chargePaymentId(orderId));
       return record && copy(record);
     },
-    create: async (record) => {
+    create: async (record, events) => {
       const existing = items.get(record.paymentId);
-      if (existing) return copy(existing);
+      if (existing) return { payment: copy(existing), created: false };
       items.set(record.paymentId, copy(record));
-      return copy(record);
+      owed.put(events);
+      return { payment: copy(record), created: true };
     },
-    markRefunded: async (paymentId, refundId, at) => {
+    markRefunded: async (paymentId, refundId, at, events) => {
       const record = items.get(paymentId);
-      if (!record || (record.status !== 'SUCCEEDED' && record.refundId !== refundId)) {
-        throw new PaymentNotRefundableError(paymentId);
-      }
+      if (record?.status === 'REFUNDED' && record.refundId === refundId)
+        return { payment: copy(record), changed: false };
+      if (record?.status !== 'SUCCEEDED') throw new PaymentNotRefundableError(paymentId);
       const refunded: PaymentRecord = { ...record, status: 'REFUNDED', refundId, updatedAt: at };
       items.set(paymentId, refunded);
-      return copy(refunded);
+      owed.put(events);
+      return { payment: copy(refunded), changed: true };
     },
     listByOrder: async (orderId) =>
       [...items.values()]
@@ -128,6 +134,7 @@ export const testDeps = (options: { timeoutMs?: number; orders?: OrderForPayment
     publish: async (...published) => {
       events.push(...published);
     },
+    outbox: store.owed.outbox,
     now: () => new Date('2026-03-01T12:00:00.000Z'),
   };
 };

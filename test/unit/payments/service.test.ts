@@ -67,9 +67,21 @@ describe('chargeOrder', () => {
           currency: 'USD',
         },
         id: expect.any(String),
-        at: expect.any(String),
+        at: '2026-03-01T12:00:00.000Z',
       },
     ]);
+    // Written with the payment, removed once published.
+    expect(deps.store.owed.events.size).toBe(0);
+  });
+
+  it('leaves a payment event it could not publish in the outbox, and owes nothing more when retried', async () => {
+    const deps = testDeps();
+    deps.publish = async () => {
+      throw new Error('bus down');
+    };
+    await chargeOrder(deps, charge());
+    await expect(chargeOrder(deps, charge())).resolves.toMatchObject({ replayed: true });
+    expect([...deps.store.owed.events.values()].map((event) => event.detailType)).toEqual(['PaymentSucceeded']);
   });
 
   it('charges an order once however often it is asked: a duplicate gets the first payment', async () => {

@@ -27,6 +27,9 @@ const REASONS: Record<string, string> = {
   PAYMENT_TIMEOUT: 'Payment timed out',
   PAYMENT_ERROR: 'Payment error',
   ORDER_NOT_CONFIRMABLE: 'Order could no longer be confirmed',
+  CHECKOUT_ABANDONED: 'Checkout stalled and was not completed',
+  NOT_SETTLED: 'No run of its checkout could settle it',
+  CANCELLED: 'Cancelled',
   OTHER: 'Other reasons',
 };
 

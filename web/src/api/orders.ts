@@ -5,7 +5,8 @@ import { get, type Page, post } from './client';
 
 export type { Order } from '../../../functions/orders/service';
 
-const SETTLED = new Set(['CONFIRMED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED']);
+// REQUIRES_ATTENTION waits for an admin, not for the saga: no point reading it every second.
+const SETTLED = new Set(['CONFIRMED', 'SHIPPED', 'DELIVERED', 'FAILED', 'CANCELLED', 'REQUIRES_ATTENTION']);
 
 /** One order; while the checkout saga runs (PENDING) it is read again every second. */
 export const useOrder = (id: string) =>
@@ -40,8 +41,8 @@ export const usePlaceOrder = () => {
   });
 };
 
-/** Cancel (owner or admin), ship and deliver (admin): each answers the order in its new state. */
-export const useOrderAction = (action: 'cancel' | 'ship' | 'deliver') => {
+/** Cancel (owner or admin), ship, deliver and resolve (admin): each answers the order in its new state. */
+export const useOrderAction = (action: 'cancel' | 'ship' | 'deliver' | 'resolve') => {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => post<Order>(`/orders/${encodeURIComponent(id)}/${action}`),

@@ -7,6 +7,7 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   DELIVERED: 'Delivered',
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',
+  REQUIRES_ATTENTION: 'Needs attention',
 };
 
 export const statusLabel = (status: string) => STATUS_LABELS[status as OrderStatus] ?? status;
@@ -19,6 +20,8 @@ export const STATUS_EXPLANATIONS: Record<OrderStatus, string> = {
   DELIVERED: 'Your order was delivered.',
   FAILED: 'The order could not be completed.',
   CANCELLED: 'The order is cancelled. Any payment is refunded and the items are back in stock.',
+  REQUIRES_ATTENTION:
+    'Something went wrong while we processed your order and our team is putting it right. Anything charged by mistake is refunded.',
 };
 
 /** The checkout saga's failure reasons, said to a shopper. */
@@ -29,6 +32,8 @@ const FAILURE_REASONS: Record<string, string> = {
   INSUFFICIENT_FUNDS: 'Your card was declined for insufficient funds. Nothing was charged.',
   PAYMENT_TIMEOUT: 'The payment provider did not answer in time. Nothing was charged.',
   PAYMENT_ERROR: 'The payment could not be processed. Nothing was charged.',
+  CHECKOUT_ABANDONED:
+    'We could not complete your order in time. Anything charged is refunded and the items are released.',
 };
 
 export const failureText = (reason: string | undefined) =>

@@ -10,20 +10,51 @@ import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { TableScroll } from '../../components/TableScroll';
 import { AdminHeading, DateTime, reasonInWords } from '../components';
 
+/** The saga's steps that can leave an order needing attention, in words. */
+const STEPS: Record<string, string> = {
+  RefundPayment: 'refunding the payment',
+  ReleaseStock: 'releasing the stock',
+  FailOrder: 'marking the order failed',
+  CommitStock: 'committing the stock',
+};
+
+/** What resolving does, for the status the order goes back to. */
+const resolveEffect = (from: string) =>
+  from === 'CONFIRMED' || from === 'SHIPPED' || from === 'DELIVERED'
+    ? `The order goes back to ${statusLabel(from).toLowerCase()} and its stock is committed again.`
+    : `The order goes back to ${statusLabel(from).toLowerCase()} and what was left undone is done again: any payment is refunded and the items go back on sale.`;
+
+const Attention = ({ attention }: { attention: NonNullable<Order['attention']> }) => (
+  <section aria-labelledby="attention-heading" className="panel status-panel status-requires_attention">
+    <h2 id="attention-heading">Needs attention</h2>
+    <p>
+      Since <DateTime value={attention.at} />, the order was {statusLabel(attention.from).toLowerCase()}. Reason:{' '}
+      {reasonInWords(attention.reason)}.
+      {attention.steps.length > 0 && (
+        <> Kept failing: {attention.steps.map((step) => STEPS[step] ?? step).join(', ')}.</>
+      )}{' '}
+      Its payment and stock may not agree with it until it is resolved.
+    </p>
+  </section>
+);
+
 const Actions = ({ order }: { order: Order }) => {
   const ship = useOrderAction('ship');
   const deliver = useOrderAction('deliver');
   const cancel = useOrderAction('cancel');
+  const resolve = useOrderAction('resolve');
   const [confirming, setConfirming] = useState(false);
+  const [resolving, setResolving] = useState(false);
   const canShip = order.status === 'CONFIRMED';
   const canDeliver = order.status === 'SHIPPED';
   const canCancel = order.status === 'PENDING' || order.status === 'CONFIRMED';
-  const done = ship.isSuccess || deliver.isSuccess || cancel.isSuccess;
-  const error = ship.error ?? deliver.error ?? cancel.error;
+  const canResolve = order.status === 'REQUIRES_ATTENTION';
+  const done = ship.isSuccess || deliver.isSuccess || cancel.isSuccess || resolve.isSuccess;
+  const error = ship.error ?? deliver.error ?? cancel.error ?? resolve.error;
   return (
     <section aria-labelledby="actions-heading" className="panel">
       <h2 id="actions-heading">Actions</h2>
-      {!canShip && !canDeliver && !canCancel && !done && (
+      {!canShip && !canDeliver && !canCancel && !canResolve && !done && (
         <p>
           Nothing more to do: the order is {statusLabel(order.status).toLowerCase()}
           {order.status === 'PENDING' ? ' while the checkout runs' : ''}.
@@ -45,6 +76,25 @@ const Actions = ({ order }: { order: Order }) => {
             Cancel order
           </button>
         )}
+        {canResolve && (
+          <button type="button" onClick={() => setResolving(true)}>
+            Resolve order
+          </button>
+        )}
+        <ConfirmDialog
+          open={resolving && canResolve}
+          title="Resolve this order?"
+          confirmLabel={resolve.isPending ? 'Resolving…' : 'Resolve the order'}
+          cancelLabel="Not now"
+          busy={resolve.isPending}
+          onCancel={() => setResolving(false)}
+          onConfirm={() => resolve.mutate(order.id, { onSettled: () => setResolving(false) })}
+        >
+          <p>
+            {order.attention && resolveEffect(order.attention.from)} Should a step fail again, the order needs attention
+            again.
+          </p>
+        </ConfirmDialog>
         <ConfirmDialog
           open={confirming && canCancel}
           title="Cancel this order?"
@@ -108,6 +158,8 @@ const OrderBody = ({ order }: { order: Order }) => {
           </dd>
         </div>
       </dl>
+
+      {order.attention && <Attention attention={order.attention} />}
 
       <Actions order={order} />
 
