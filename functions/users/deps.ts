@@ -1,17 +1,13 @@
 import type { ApiRequest } from '../shared/api';
-import { auditLog } from '../shared/audit';
 import { publish } from '../shared/events';
 import { rateLimiter } from '../shared/rate-limit';
-import { securityAlerts } from '../shared/security-alerts';
 import type { CallContext, UsersDeps } from './service';
-import { usersStore } from './store';
+import { sessionDeps } from './session-deps';
 
 /** The users context's dependencies, created once per function instance. */
 export const deps: UsersDeps = {
-  users: usersStore(),
-  audit: auditLog(),
+  ...sessionDeps,
   limiter: rateLimiter(),
-  alerts: securityAlerts(),
   publish,
 };
 

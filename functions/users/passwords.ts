@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+
+/**
+ * bcryptjs, loaded on the first hash or comparison: of the users functions only sign-up, sign-in and the password
+ * change hash anything, and the others (the authorizer in front of every request) need not set it up at start.
+ */
+let loaded: Promise<typeof import('bcryptjs').default> | undefined;
+const bcryptjs = () => {
+  loaded ??= import('bcryptjs').then((module) => module.default);
+  return loaded;
+};
 
 export const BCRYPT_COST = 12;
 
@@ -9,14 +18,16 @@ export const BCRYPT_COST = 12;
  */
 const prepare = (password: string) => createHash('sha256').update(password, 'utf8').digest('base64');
 
-export const hashPassword = (password: string): Promise<string> => bcrypt.hash(prepare(password), BCRYPT_COST);
+export const hashPassword = async (password: string): Promise<string> =>
+  (await bcryptjs()).hash(prepare(password), BCRYPT_COST);
 
-export const verifyPassword = (password: string, hash: string): Promise<boolean> =>
-  bcrypt.compare(prepare(password), hash);
+export const verifyPassword = async (password: string, hash: string): Promise<boolean> =>
+  (await bcryptjs()).compare(prepare(password), hash);
 
 // Compared against when the email is unknown, so that case costs what a wrong password costs.
 let dummyHash: Promise<string> | undefined;
 export const burnPasswordCheck = async (password: string): Promise<false> => {
+  const bcrypt = await bcryptjs();
   dummyHash ??= bcrypt.hash('no account has this password', BCRYPT_COST);
   await bcrypt.compare(prepare(password), await dummyHash);
   return false;

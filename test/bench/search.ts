@@ -135,6 +135,8 @@ try {
   await search.stop();
 
   const latencies: number[] = [];
+  const searchStatsBefore = await sandboxStats(sandbox.url);
+  const searchCpuBefore = cpuSample(sandbox.pid, dynamodbLocal.pid);
   const searchStarted = performance.now();
   await pool(SEARCHES, SEARCH_CONCURRENCY, async () => {
     const params = new URLSearchParams({ q: pick(QUERIES) });
@@ -147,6 +149,8 @@ try {
     if (reply.status !== 200) throw new Error(`search failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   });
   const searchSeconds = (performance.now() - searchStarted) / 1000;
+  const searchCpu = cpuPerUnit(searchCpuBefore, cpuSample(sandbox.pid, dynamodbLocal.pid), SEARCHES);
+  const searchFunctions = functionsPerUnit(searchStatsBefore, await sandboxStats(sandbox.url), SEARCHES);
   latencies.sort((a, b) => a - b);
 
   const createSeconds = (created - createStarted) / 1000;
@@ -169,6 +173,8 @@ try {
   console.log(
     `  GET /search x${SEARCHES} (${SEARCH_CONCURRENCY} concurrent): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${(SEARCHES / searchSeconds).toFixed(0)} searches/s; p99 budget ${SEARCH_P99_BUDGET_MS} ms: ${p99 <= SEARCH_P99_BUDGET_MS ? 'met' : 'NOT met'}`,
   );
+  console.log(`    CPU per search ${searchCpu}`);
+  console.log(`    per search ${searchFunctions}`);
 } finally {
   await sandbox.stop();
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { deps } from '../../deps';
 import { InvalidTokenError } from '../../errors';
 import { authorize } from '../../service';
+import { sessionDeps as deps } from '../../session-deps';
 import { tokenFromHeaders } from '../../sessions';
 
 /**
