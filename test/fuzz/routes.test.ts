@@ -182,10 +182,29 @@ const forgedCursor: Arbitrary<string> = fc.oneof(
     .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
 );
 
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Percent-encodes a path segment as a hostile client could: a lone surrogate, which encodeURIComponent
+ * refuses, goes as its three bytes (ED A0 80 for U+D800), which are not UTF-8.
+ */
+const encodeSegment = (text: string): string => {
+  let encoded = '';
+  let from = 0;
+  for (const match of text.matchAll(loneSurrogate)) {
+    const unit = match[0].charCodeAt(0);
+    const bytes = [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)];
+    encoded += encodeURIComponent(text.slice(from, match.index));
+    encoded += bytes.map((byte) => `%${byte.toString(16).toUpperCase()}`).join('');
+    from = match.index + 1;
+  }
+  return encoded + encodeURIComponent(text.slice(from));
+};
+
 /** A path segment: a real id (perhaps another user's), junk, or a malformed percent-encoding sent raw. */
 const pathSegment: Arbitrary<string> = fc.oneof(
   fc.constantFrom(...knownIds).map(encodeURIComponent),
-  hostileString.filter((text) => text.length < 2048).map(encodeURIComponent),
+  hostileString.filter((text) => text.length < 2048).map(encodeSegment),
   fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%2F..%2F', 'a%'),
 );
 
