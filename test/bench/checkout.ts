@@ -45,7 +45,12 @@ try {
     })
   ).body.token as string;
   for (const product of sampleProducts) {
-    await api(`/api/v1/inventory/${product.sku}`, { method: 'PUT', token: admin, json: { available: 1_000_000 } });
+    const set = await api(`/api/v1/inventory/${product.sku}`, {
+      method: 'PUT',
+      token: admin,
+      json: { available: 1_000_000 },
+    });
+    if (set.status !== 200) throw new Error(`stock of ${product.sku} not set: ${set.status}`);
   }
   const customers = await benchCustomers(CUSTOMERS);
   const { dynamodbLocal } = await sandboxStats(sandbox.url);

@@ -35,7 +35,12 @@ try {
     await api('/api/v1/auth/login', { method: 'POST', json: { email: 'admin@ecommerce.local', password: 'admin123' } })
   ).body.token as string;
   for (const product of sampleProducts) {
-    await api(`/api/v1/inventory/${product.sku}`, { method: 'PUT', token: admin, json: { available: 10_000_000 } });
+    const set = await api(`/api/v1/inventory/${product.sku}`, {
+      method: 'PUT',
+      token: admin,
+      json: { available: 1_000_000 },
+    });
+    if (set.status !== 200) throw new Error(`stock of ${product.sku} not set: ${set.status}`);
   }
   const customers = await benchCustomers(CUSTOMERS);
   const free = [...customers];
