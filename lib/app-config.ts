@@ -1,7 +1,19 @@
 import type { Node } from 'constructs';
+import {
+  type AdaptationName,
+  adaptationsFor,
+  DEFAULT_LOCALSTACK_OPTIONS,
+  LAMBDA_ARCHITECTURES,
+  LOCALSTACK_EDITIONS,
+  type LocalStackOptions,
+} from './spec/localstack';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** Where the app is deployed: AWS, or a LocalStack (with the adaptations of lib/spec/localstack.ts). */
+export const TARGETS = ['aws', 'localstack'] as const;
+export type Target = (typeof TARGETS)[number];
 
 /** What `cdk synth|deploy -c key=value` (or cdk.json's context) decides about a deployment. */
 export interface AppConfig {
@@ -24,6 +36,10 @@ export interface AppConfig {
   sesDomain?: string;
   /** Context `storefrontWebAclArn`: a CLOUDFRONT-scope WAF web ACL (made in us-east-1) for the storefront. */
   storefrontWebAclArn?: string;
+  /** Context `target`: `aws` unless given. */
+  target?: Target;
+  /** With target localstack: its edition and architecture (contexts `localstackEdition`, `localstackArchitecture`). */
+  localstack?: LocalStackOptions;
 }
 
 /** A context value that cannot be used: the message says which key and what to pass. */
@@ -112,16 +128,66 @@ const readWebAclArn = (value: unknown): string | undefined => {
   );
 };
 
+const readChoice = <T extends string>(key: string, value: unknown, choices: readonly T[], fallback: T): T => {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(
+    `Context "${key}" must be one of ${choices.join(', ')} (got ${JSON.stringify(value)}). Pass -c ${key}=${fallback}.`,
+  );
+};
+
+/** `target`, and with `localstack` the options of lib/spec/localstack.ts; those make no sense without it. */
+const readTarget = (node: Node, stage: Stage): Pick<AppConfig, 'target' | 'localstack'> => {
+  const target = readChoice('target', node.tryGetContext('target'), TARGETS, 'aws');
+  const edition = node.tryGetContext('localstackEdition');
+  const architecture = node.tryGetContext('localstackArchitecture');
+  if (target === 'aws') {
+    if (edition !== undefined || architecture !== undefined) {
+      throw new ConfigError('Contexts "localstackEdition" and "localstackArchitecture" need -c target=localstack.');
+    }
+    return { target };
+  }
+  // A template for LocalStack is not a stage to put on AWS: some of its protections are left out.
+  if (stage !== 'dev')
+    throw new ConfigError('Context "target=localstack" builds the dev stage only: pass -c stage=dev.');
+  return {
+    target,
+    localstack: {
+      edition: readChoice('localstackEdition', edition, LOCALSTACK_EDITIONS, DEFAULT_LOCALSTACK_OPTIONS.edition),
+      architecture: readChoice(
+        'localstackArchitecture',
+        architecture,
+        LAMBDA_ARCHITECTURES,
+        DEFAULT_LOCALSTACK_OPTIONS.architecture,
+      ),
+    },
+  };
+};
+
 /** Reads and validates the deployment's context; throws ConfigError with a message meant for the person running cdk. */
-export const readAppConfig = (node: Node): AppConfig => ({
-  stage: readStage(node.tryGetContext('stage')),
-  sesSender: readSender(node.tryGetContext('sesSender')),
-  enableOpenSearch: readFlag('enableOpenSearch', node.tryGetContext('enableOpenSearch'), true),
-  corsOrigins: readOrigins(node.tryGetContext('corsOrigins')),
-  demoUsers: readFlag('demoUsers', node.tryGetContext('demoUsers'), false),
-  sesDomain: readDomain(node.tryGetContext('sesDomain')),
-  storefrontWebAclArn: readWebAclArn(node.tryGetContext('storefrontWebAclArn')),
-});
+export const readAppConfig = (node: Node): AppConfig => {
+  const stage = readStage(node.tryGetContext('stage'));
+  return {
+    stage,
+    sesSender: readSender(node.tryGetContext('sesSender')),
+    enableOpenSearch: readFlag('enableOpenSearch', node.tryGetContext('enableOpenSearch'), true),
+    corsOrigins: readOrigins(node.tryGetContext('corsOrigins')),
+    demoUsers: readFlag('demoUsers', node.tryGetContext('demoUsers'), false),
+    sesDomain: readDomain(node.tryGetContext('sesDomain')),
+    storefrontWebAclArn: readWebAclArn(node.tryGetContext('storefrontWebAclArn')),
+    ...readTarget(node, stage),
+  };
+};
+
+/** The names of the adaptations the deployment's target makes (none on AWS). */
+export const adaptationsOf = (config: AppConfig): ReadonlySet<AdaptationName> =>
+  new Set(
+    config.target === 'localstack'
+      ? adaptationsFor(config.localstack ?? DEFAULT_LOCALSTACK_OPTIONS).map(
+          (adaptation) => adaptation.name as AdaptationName,
+        )
+      : [],
+  );
 
 /** `Shop-dev`, `Shop-prod`: the stage's root stack name, and the prefix of its fixed physical names (`Shop-dev-Checkout`). */
 export const stackPrefix = (stage: Stage): string => `Shop-${stage}`;

@@ -1,7 +1,10 @@
 import { type App, CfnOutput, Fn, NestedStack, Stack, Tags } from 'aws-cdk-lib';
-import { type AppConfig, stackPrefix } from './app-config';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { type AppConfig, adaptationsOf, stackPrefix } from './app-config';
 import { pascalCase } from './constructs/naming';
 import { Storefront } from './constructs/storefront';
+import { DEFAULT_LOCALSTACK_OPTIONS, LOCALSTACK_OUTPUT } from './spec/localstack';
+import { routes as defaultRoutes } from './spec/routes';
 import { tableNames } from './spec/tables';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, type StatelessStackProps } from './stateless-stack';
@@ -13,7 +16,10 @@ export interface ShopStacks {
   data: StatefulStack;
   /** The `Api` nested stack: stateless resources, with one nested stack per bounded context. */
   api: StatelessStack;
-  /** The `Web` nested stack: the storefront's bucket and distribution, in front of the Api stack's stage. */
+  /**
+   * The `Web` nested stack: the storefront's bucket and distribution, in front of the Api stack's stage. Typed as
+   * always there: only the localstack target on its community edition leaves it out (no-storefront).
+   */
   web: NestedStack;
   storefront: Storefront;
 }
@@ -30,6 +36,8 @@ export type ShopTables = Pick<StatelessStackProps, 'routes' | 'eventRules' | 'st
 export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTables = {}): ShopStacks => {
   // Environment-agnostic unless the CLI resolved an account and region: synth needs no credentials or lookups.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // The localstack target's adaptations (lib/spec/localstack.ts), applied below and in the stacks; none on AWS.
+  const adaptations = adaptationsOf(config);
 
   const root = new Stack(app, stackPrefix(config.stage), {
     env,
@@ -42,6 +50,7 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     sesSender: config.sesSender,
     enableOpenSearch: config.enableOpenSearch,
     sesDomain: config.sesDomain,
+    adaptations,
   });
   const api = new StatelessStack(root, 'Api', {
     description: `Shop ${config.stage}: API, functions, event rules, workflows`,
@@ -50,22 +59,44 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     corsOrigins: config.corsOrigins,
     demoUsers: config.demoUsers === true && config.stage !== 'prod',
     ...overrides,
+    ...(adaptations.has('public-routes-only') && {
+      routes: (overrides.routes ?? defaultRoutes).filter((route) => route.auth === 'public'),
+    }),
   });
   // Its own stack: the Api stack's resource budget stays for routes, and a new build changes only this template.
-  const web = new NestedStack(root, 'Web', {
-    description: `Shop ${config.stage}: storefront and admin web app (S3, CloudFront)`,
-  });
-  const storefront = new Storefront(web, 'Storefront', {
-    stage: config.stage,
-    restApi: api.api.restApi,
-    // ShopApi names the API's stage after the app's.
-    apiStageName: config.stage,
-    webAclArn: config.storefrontWebAclArn,
-  });
+  const web = adaptations.has('no-storefront')
+    ? undefined
+    : new NestedStack(root, 'Web', {
+        description: `Shop ${config.stage}: storefront and admin web app (S3, CloudFront)`,
+      });
+  const storefront =
+    web &&
+    new Storefront(web, 'Storefront', {
+      stage: config.stage,
+      restApi: api.api.restApi,
+      // ShopApi names the API's stage after the app's.
+      apiStageName: config.stage,
+      webAclArn: config.storefrontWebAclArn,
+    });
+
+  // The adaptations that only take a resource away, or change a property of many.
+  if (adaptations.has('no-web-acl')) {
+    api.api.node.tryRemoveChild('FirewallAssociation');
+    api.api.node.tryRemoveChild('Firewall');
+  }
+  if (adaptations.has('no-dashboard')) api.monitoring.node.tryRemoveChild('Dashboard');
+  if (adaptations.has('functions-on-host-architecture')) {
+    const architecture = config.localstack?.architecture ?? DEFAULT_LOCALSTACK_OPTIONS.architecture;
+    for (const construct of root.node.findAll()) {
+      if (construct instanceof lambda.CfnFunction && construct.architectures !== undefined) {
+        construct.architectures = [architecture];
+      }
+    }
+  }
 
   // On the root, where `cdk deploy` prints them (it does not print nested stacks' outputs).
   new CfnOutput(root, 'ApiUrl', { value: api.url });
-  new CfnOutput(root, 'StorefrontUrl', { value: storefront.url });
+  if (storefront) new CfnOutput(root, 'StorefrontUrl', { value: storefront.url });
   new CfnOutput(root, 'EventBusName', { value: data.bus.eventBusName });
   new CfnOutput(root, 'SigningKeySecretArn', { value: data.signingKey.secretArn });
   new CfnOutput(root, 'AlarmTopicArn', { value: api.alarms.topicArn });
@@ -93,5 +124,13 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
   // On every resource of every nested stack too.
   Tags.of(root).add('project', 'shop');
   Tags.of(root).add('stage', config.stage);
-  return { root, data, api, web, storefront };
+  // Where the deployment is a LocalStack: what it leaves out, for the tests run against it.
+  if (config.target === 'localstack') {
+    new CfnOutput(root, LOCALSTACK_OUTPUT, {
+      description: 'The adaptations of this template to LocalStack (lib/spec/localstack.ts)',
+      value: [...adaptations].join(','),
+    });
+  }
+
+  return { root, data, api, web: web as NestedStack, storefront: storefront as Storefront };
 };
