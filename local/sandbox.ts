@@ -17,6 +17,7 @@ import { FaultRegistry } from './faults';
 import { checkHealth } from './health';
 import { everyBinding, functionEnvironment, runtimeEnvironment, type SandboxEnvironment } from './lambda/environment';
 import { LocalLambda } from './lambda/service';
+import { sandboxCapabilities, sandboxOutputs, writeOutputs } from './outputs';
 import { freePort } from './ports';
 import { LocalSearchService } from './search/server';
 import { LocalSecretsManager, signingKeySecret } from './secrets-manager';
@@ -59,6 +60,8 @@ export interface Sandbox {
   port: number;
   dataDir: string;
   seeded: { products: number; stock: number; users: number };
+  /** The outputs file in DATA_DIR (as `cdk deploy --outputs-file` writes a stage's), also at GET /_aws/outputs. */
+  outputsFile: string;
   stop(): Promise<void>;
 }
 
@@ -234,6 +237,8 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     };
 
     const dynamo = await starting;
+    // Known once the server listens (their URLs have its port); empty until then.
+    let outputs: unknown = {};
     const parts = {
       faults,
       apiGateway,
@@ -248,6 +253,11 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       log,
       trustForwardedFor,
+      outputs: () => outputs,
+      capabilities: sandboxCapabilities({
+        trustForwardedFor,
+        fastSchedules: options.scheduleIntervalSeconds !== undefined,
+      }),
     };
     const server = createServer(parts, calls);
     const listen = async (target: http.Server, port: number, host: string) => {
@@ -288,6 +298,14 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
       },
     };
     configureEnvironment(environment);
+    outputs = sandboxOutputs(
+      url,
+      environment.targets,
+      Object.fromEntries(
+        stateMachines.map((machine) => [machine.name, stepFunctions.environment()[machine.envVar] as string]),
+      ),
+    );
+    const outputsFile = writeOutputs(dataDir, outputs);
 
     await bundled;
     await createTables(dynamo.client);
@@ -300,7 +318,7 @@ export const startSandbox = async (options: SandboxOptions): Promise<Sandbox> =>
     // What was under way when the sandbox last stopped or died goes on, now that the functions can run.
     stepFunctions.resume();
     eventBridge.resumeDeliveries();
-    return { url, port, dataDir, seeded, stop: stopAll };
+    return { url, port, dataDir, seeded, outputsFile, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -33,6 +33,10 @@ export interface ServerParts {
   webDir: string;
   log: (line: string) => void;
   trustForwardedFor: boolean;
+  /** The outputs a deployed stage's `cdk deploy --outputs-file` would give, for GET /_aws/outputs. */
+  outputs: () => unknown;
+  /** What only the sandbox offers, for GET /_aws/capabilities (local/outputs.ts). */
+  capabilities: string[];
 }
 
 const STATIC_TYPES: Record<string, string> = {
@@ -216,6 +220,10 @@ export const createServer = (parts: ServerParts, calls: CallCounter): http.Serve
         res.writeHead(204).end();
         return;
       }
+    }
+    if (url.pathname === '/_aws/outputs' && method === 'GET') return sendJson(res, 200, parts.outputs());
+    if (url.pathname === '/_aws/capabilities' && method === 'GET') {
+      return sendJson(res, 200, { capabilities: parts.capabilities });
     }
     if (url.pathname === '/_aws/events/dead-letters') {
       if (method === 'GET') return sendJson(res, 200, { items: parts.eventBridge.deadLetters() });

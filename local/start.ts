@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { demoUsers } from '../lib/spec/demo-users';
 import { sampleCategories, sampleProducts } from '../lib/spec/sample-data';
@@ -68,6 +69,8 @@ try {
 }
 
 const { url } = sandbox;
+const relative = path.relative(process.cwd(), sandbox.outputsFile);
+const outputsFile = relative.startsWith('..') ? sandbox.outputsFile : relative;
 const exposed = host
   ? `\n  Also on      http://${host}:${sandbox.port}/   (shop and API only: the AWS endpoint, /_aws and /mail stay on loopback)`
   : '';
@@ -83,6 +86,7 @@ Shop sandbox ready in ${(performance.now() / 1000).toFixed(1)} s (data in ${sand
   Admin        ${url}/admin             (admins only)${exposed}
   Mail         ${url}/mail              (JSON: ${url}/_aws/ses)
   AWS endpoint ${url}                   (DynamoDB, EventBridge, Step Functions, SES, Secrets Manager)
+  Outputs      ${outputsFile}   (as cdk deploy --outputs-file writes a stage's; also ${url}/_aws/outputs)
 
   Sample data: ${sampleCategories.length} categories, ${sampleProducts.length} products with stock (${sandbox.seeded.products} records created now)
   Demo accounts: ${demoUsers.map((u) => `${u.email} / ${u.password} (${u.role})`).join(', ')}
