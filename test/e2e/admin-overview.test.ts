@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCart, admin, busEvent, createCustomers, journalEvents, placeOrder, settled, sleep } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, registerCustomer } from './http';
+import { functionEnvironment } from './target';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
 afterAll(() => dynamo.destroy());
@@ -181,14 +182,7 @@ describe('GET /api/v1/admin/overview', () => {
   }, 240_000);
 
   it('counts a redelivered event once, on the day of the event', async () => {
-    Object.assign(process.env, {
-      PLATFORM_TABLE: 'shop-platform',
-      AWS_ENDPOINT_URL_DYNAMODB: awsClientConfig().endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    });
+    Object.assign(process.env, functionEnvironment(), { POWERTOOLS_LOG_LEVEL: 'WARN' });
     const { handler } = await import('../../functions/reporting/handlers/events/count-order-event');
     // Twelve days ago at noon: a day no other test places orders on, so its counters move by ours alone.
     const dayBefore = (await getOverview()).days[17] as Counters & { date: string };

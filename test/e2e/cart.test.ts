@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CartView } from '../../functions/carts/schemas';
 import { rateLimits } from '../../lib/spec/rate-limits';
 import { busEvent, eventually } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, newIp, registerCustomer, type SignedIn } from './http';
+import { functionEnvironment, needs, tableName } from './target';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
-const CARTS_TABLE = 'shop-carts';
-const CATALOG_TABLE = 'shop-catalog';
+const CARTS_TABLE = tableName('carts');
+const CATALOG_TABLE = tableName('catalog');
 const DAY = 86_400;
 
 const README_BODY = `{"productId": "prod-laptop-001", "sku": "LAPTOP-001", "name": "Premium Ultrabook Pro 15", "price": 1299.99, "quantity": 1}`;
@@ -387,7 +388,8 @@ describe('bad input', () => {
   });
 });
 
-describe('the cart rate limit', () => {
+// Per client IP: only where each test can be a client of its own.
+needs('forwardedFor').describe('the cart rate limit', () => {
   it(`lets ${rateLimits.cart.limit} cart calls through per IP, then answers 429 with Retry-After`, async () => {
     const me = await registerCustomer();
     const ip = newIp();
@@ -411,14 +413,7 @@ describe('clear-cart-on-order, the OrderConfirmed consumer', () => {
     const me = await registerCustomer();
     await add(me, 'prod-monitor-001', 1);
     await add(me, 'prod-ssd-001', 2);
-    Object.assign(process.env, {
-      CARTS_TABLE,
-      AWS_ENDPOINT_URL_DYNAMODB: inject('awsEndpoint'),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    });
+    Object.assign(process.env, functionEnvironment(), { POWERTOOLS_LOG_LEVEL: 'WARN' });
     const { handler } = await import('../../functions/carts/handlers/events/clear-cart-on-order');
     const event = busEvent('OrderConfirmed', 'orders', {
       version: 1,

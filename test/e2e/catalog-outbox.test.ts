@@ -3,21 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '../../functions/catalog/schemas';
 import type { CatalogStore } from '../../functions/catalog/store';
 import { eventually } from './fixtures';
-import { awsClientConfig, call, loginAdmin } from './http';
+import { call, loginAdmin } from './http';
+import { functionEnvironment } from './target';
 
 let admin: string;
 let store: CatalogStore;
 
 beforeAll(async () => {
-  const { endpoint } = awsClientConfig();
   // Before the store loads: its client and config read these.
-  Object.assign(process.env, {
-    CATALOG_TABLE: 'shop-catalog',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
+  Object.assign(process.env, functionEnvironment());
   const [token, { dynamoCatalogStore }] = await Promise.all([loginAdmin(), import('../../functions/catalog/store')]);
   admin = token;
   store = dynamoCatalogStore();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { chargePaymentId } from '../../functions/payments/store';
 import {
   address,
@@ -18,10 +18,12 @@ import {
   sleep,
   stockOf,
 } from './fixtures';
-import { awsClientConfig, call, registerCustomer, type SignedIn } from './http';
+import { awsClientConfig, call, callEndpoint, mailTo, registerCustomer, type SignedIn } from './http';
+import { executionArn, has, needs, tableName } from './target';
 
-// The saga's ways out, the reconciler and the outbox, end to end on the sandbox: failures come from its injected
-// faults (POST /_aws/faults), each scoped to one test's customer so that nobody else's checkout notices.
+// The saga's ways out, the reconciler and the outbox, end to end: failures come from the sandbox's injected faults
+// (POST /_aws/faults, capability `faults`), each scoped to one test's customer so that nobody else's checkout
+// notices; the reconciler and the outbox's sweepers are waited for where scheduled rules run every few seconds.
 
 type AttentionOrder = OrderView & {
   attention?: { from: string; reason: string; steps: string[]; at: string };
@@ -47,12 +49,12 @@ beforeAll(async () => {
 });
 
 const injectFault = async (spec: Record<string, unknown>): Promise<string> => {
-  const reply = await call<{ id: string }>('/_aws/faults', { method: 'POST', json: spec });
+  const reply = await callEndpoint<{ id: string }>('/_aws/faults', { method: 'POST', json: spec });
   expect(reply.status).toBe(201);
   return reply.body.id;
 };
 const removeFault = async (id: string) => {
-  expect((await call(`/_aws/faults?id=${id}`, { method: 'DELETE' })).status).toBe(204);
+  expect((await callEndpoint(`/_aws/faults?id=${id}`, { method: 'DELETE' })).status).toBe(204);
 };
 /** Invocations of a function fail for this customer's orders (the saga's state carries the user id). */
 const failFor = (user: SignedIn, handler: string) =>
@@ -63,7 +65,7 @@ const orderOf = async (id: string, token: string) =>
 const paymentOf = async (orderId: string) =>
   call<{ status: string }>(`/api/v1/payments/${chargePaymentId(orderId)}`, { token: await admin() });
 const executionStatus = async (name: string) => {
-  const arn = `arn:aws:states:us-east-1:000000000000:execution:Checkout:${name}`;
+  const arn = executionArn('Checkout', name);
   try {
     return (await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status;
   } catch (error) {
@@ -71,8 +73,6 @@ const executionStatus = async (name: string) => {
     throw error;
   }
 };
-const mailTo = async (email: string) =>
-  (await call<{ messages: { Subject: string }[] }>(`/_aws/ses?email=${encodeURIComponent(email)}`)).body.messages;
 const cartItems = async (user: SignedIn) =>
   (await call<{ items: unknown[] }>(`/api/v1/cart/${user.user.id}`, { token: user.token })).body.items;
 
@@ -115,7 +115,7 @@ const backdate = async (orderId: string, userId: string, minutes = 20) => {
   const cartAt = new Date(Date.now() - (minutes + 1) * 60_000).toISOString();
   await dynamo.send(
     new UpdateCommand({
-      TableName: 'shop-orders',
+      TableName: tableName('orders'),
       Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
       UpdateExpression: 'SET createdAt = :at, gsi1sk = :sk, gsi2sk = :sk',
       ExpressionAttributeValues: { ':at': at, ':sk': `${at}#${orderId}` },
@@ -123,7 +123,7 @@ const backdate = async (orderId: string, userId: string, minutes = 20) => {
   );
   await dynamo.send(
     new UpdateCommand({
-      TableName: 'shop-carts',
+      TableName: tableName('carts'),
       Key: { pk: `CART#${userId}`, sk: 'CART' },
       UpdateExpression: 'SET updatedAt = :at',
       ExpressionAttributeValues: { ':at': cartAt },
@@ -131,7 +131,7 @@ const backdate = async (orderId: string, userId: string, minutes = 20) => {
   );
 };
 
-describe('a compensation that keeps failing', () => {
+needs('faults').describe('a compensation that keeps failing', () => {
   it('leaves the order REQUIRES_ATTENTION, listed for admins, who resolve it: then it is refunded', async () => {
     const user = await shopper();
     const before = await stockOf(product.sku);
@@ -189,7 +189,7 @@ describe('a compensation that keeps failing', () => {
   }, 120_000);
 });
 
-describe('the bus refusing publishes for a while', () => {
+needs('faults', 'mail', 'fastSchedules').describe('the bus refusing publishes for a while', () => {
   it('still sends the receipt and empties the cart, once, when it takes events again', async () => {
     const user = await shopper();
     const outage = await injectFault({ service: 'events', pattern: { detail: { userId: [user.user.id] } } });
@@ -200,7 +200,7 @@ describe('the bus refusing publishes for a while', () => {
     const receipt = (subject: string) => subject === `Your order ${placed.body.id} is confirmed`;
     expect((await mailTo(user.email)).filter((mail) => receipt(mail.Subject))).toEqual([]);
     expect(await cartItems(user)).toHaveLength(1);
-    const refused = (await call<{ items: { id: string; hits: number }[] }>('/_aws/faults')).body.items.find(
+    const refused = (await callEndpoint<{ items: { id: string; hits: number }[] }>('/_aws/faults')).body.items.find(
       (fault) => fault.id === outage,
     );
     // OrderPlaced, PaymentSucceeded, OrderConfirmed at least (the sweeper's tries add to it).
@@ -217,38 +217,44 @@ describe('the bus refusing publishes for a while', () => {
   }, 180_000);
 });
 
-describe('the reconciler', () => {
-  it('confirms a PENDING order whose execution ended after it had been reserved and charged', async () => {
-    const user = await shopper();
-    const before = await stockOf(product.sku);
-    const id = await deadEndedOrder(user);
-    expect(await stockOf(product.sku)).toMatchObject({ reserved: before.reserved + 1 });
-    // Not before 15 minutes: a fresh order is left alone.
-    await sleep(5000);
-    expect((await orderOf(id, user.token)).status).toBe('PENDING');
+needs('fastSchedules', 'mail').describe('the reconciler', () => {
+  needs('faults').it(
+    'confirms a PENDING order whose execution ended after it had been reserved and charged',
+    async () => {
+      const user = await shopper();
+      const before = await stockOf(product.sku);
+      const id = await deadEndedOrder(user);
+      expect(await stockOf(product.sku)).toMatchObject({ reserved: before.reserved + 1 });
+      // Not before 15 minutes: a fresh order is left alone.
+      await sleep(5000);
+      expect((await orderOf(id, user.token)).status).toBe('PENDING');
 
-    await backdate(id, user.user.id);
-    const confirmed = await eventually(async () => {
-      const current = await orderOf(id, user.token);
-      return current.status !== 'PENDING' && current;
-    }, 30_000);
-    expect(confirmed.status).toBe('CONFIRMED');
-    await eventually(async () => (await executionStatus(`${id}-resume-1`)) === 'SUCCEEDED', 30_000);
-    // Charged once, the stock sold, the receipt sent and the cart emptied, as by the checkout itself.
-    expect((await paymentOf(id)).body.status).toBe('SUCCEEDED');
-    expect(await stockOf(product.sku)).toMatchObject({ available: before.available - 1, reserved: before.reserved });
-    const receipt = await eventually(async () => {
-      const mails = await mailTo(user.email);
-      return mails.some((m) => m.Subject === `Your order ${id} is confirmed`) || undefined;
-    }, 30_000).catch(async (error: unknown) => {
-      const dead = (await call<{ items: unknown[] }>('/_aws/events/dead-letters')).body.items;
-      const events = await journalEvents(dynamo, { expression: 'detail.orderId = :o', values: { ':o': id } });
-      console.log('receipt missing', JSON.stringify({ dead, events }).slice(0, 4000));
-      throw error;
-    });
-    expect(receipt).toBe(true);
-    await eventually(async () => (await cartItems(user)).length === 0);
-  }, 120_000);
+      await backdate(id, user.user.id);
+      const confirmed = await eventually(async () => {
+        const current = await orderOf(id, user.token);
+        return current.status !== 'PENDING' && current;
+      }, 30_000);
+      expect(confirmed.status).toBe('CONFIRMED');
+      await eventually(async () => (await executionStatus(`${id}-resume-1`)) === 'SUCCEEDED', 30_000);
+      // Charged once, the stock sold, the receipt sent and the cart emptied, as by the checkout itself.
+      expect((await paymentOf(id)).body.status).toBe('SUCCEEDED');
+      expect(await stockOf(product.sku)).toMatchObject({ available: before.available - 1, reserved: before.reserved });
+      const receipt = await eventually(async () => {
+        const mails = await mailTo(user.email);
+        return mails.some((m) => m.Subject === `Your order ${id} is confirmed`) || undefined;
+      }, 30_000).catch(async (error: unknown) => {
+        const dead = has('deadLetters')
+          ? (await callEndpoint<{ items: unknown[] }>('/_aws/events/dead-letters')).body.items
+          : 'not readable here';
+        const events = await journalEvents(dynamo, { expression: 'detail.orderId = :o', values: { ':o': id } });
+        console.log('receipt missing', JSON.stringify({ dead, events }).slice(0, 4000));
+        throw error;
+      });
+      expect(receipt).toBe(true);
+      await eventually(async () => (await cartItems(user)).length === 0);
+    },
+    120_000,
+  );
 
   it('fails a PENDING order whose checkout never started, reserving and charging nothing this late', async () => {
     const user = await shopper();
@@ -258,7 +264,7 @@ describe('the reconciler', () => {
     const at = new Date(Date.now() - 20 * 60_000).toISOString();
     await dynamo.send(
       new PutCommand({
-        TableName: 'shop-orders',
+        TableName: tableName('orders'),
         Item: {
           pk: `ORDER#${id}`,
           sk: 'ORDER',
@@ -306,7 +312,7 @@ describe('the reconciler', () => {
   }, 60_000);
 });
 
-describe('cancelling a PENDING order whose checkout is gone', () => {
+needs('faults').describe('cancelling a PENDING order whose checkout is gone', () => {
   it('refunds its payment and releases its stock, and the order stays CANCELLED', async () => {
     const user = await shopper();
     const before = await stockOf(product.sku);

@@ -14,6 +14,7 @@ import {
   stockOf,
 } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, registerCustomer } from './http';
+import { tableName } from './target';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
 afterAll(() => dynamo.destroy());
@@ -29,7 +30,7 @@ const paymentsOf = async (orderId: string) =>
   ((
     await dynamo.send(
       new QueryCommand({
-        TableName: 'shop-payments',
+        TableName: tableName('payments'),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :o',
         ExpressionAttributeValues: { ':o': `ORDER#${orderId}` },
@@ -40,7 +41,7 @@ const paymentsOf = async (orderId: string) =>
 /** available + reserved + sold: what was put on sale, whatever happened to it since. */
 const stockRecord = async (sku: string) => {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: 'shop-inventory', Key: { pk: `STOCK#${sku}`, sk: 'STOCK' } }),
+    new GetCommand({ TableName: tableName('inventory'), Key: { pk: `STOCK#${sku}`, sk: 'STOCK' } }),
   );
   return Item as { available: number; reserved: number; sold: number };
 };

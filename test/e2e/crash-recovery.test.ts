@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../local/ports';
+import { afterAll, expect, it } from 'vitest';
 import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
 import { type SpawnedSandbox, spawnSandbox } from '../support/spawn-sandbox';
+import { needs } from './target';
 
 // A sandbox of its own, killed (SIGKILL) twice in the middle of concurrent checkouts and restarted each time on
-// the same DATA_DIR and port, as `npm start` would be after a crash. Only the sandbox can be killed so.
+// the same DATA_DIR and port, as `npm start` would be after a crash. Only the sandbox can be killed so, and only
+// where the suite may start sandboxes (capability `process`); the one under test is left alone.
 const ORDERS = Number(process.env.CRASH_ORDERS ?? 60);
 /** Orders still PENDING after the last restart that their buyers cancel: their sagas, back, must compensate. */
 const CANCELS = 5;
@@ -51,7 +52,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether the orders and payments tables owe the bus nothing (their outbox partitions are empty). */
 const outboxesEmpty = async () => {
-  for (const table of ['shop-orders', 'shop-payments']) {
+  const running = sandbox as SpawnedSandbox;
+  for (const table of [running.stackOutput('OrdersTableName'), running.stackOutput('PaymentsTableName')]) {
     for (let shard = 0; shard < 4; shard++) {
       const { Count } = await (dynamo as DynamoDBDocumentClient).send(
         new QueryCommand({
@@ -67,15 +69,18 @@ const outboxesEmpty = async () => {
   return true;
 };
 
-describe.skipIf(!inject('dataDir'))('a sandbox killed in the middle of checkouts', () => {
+needs('process').describe('a sandbox killed in the middle of checkouts', () => {
   it('settles every order after restarts on the same DATA_DIR: stock, payments and orders agree, receipts sent, one order per key', async () => {
     const began = Date.now();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'shop-crash-'));
-    const port = await freePort();
     // The outboxes' sweepers every 2 s instead of every minute: an event a crash kept from the bus goes out soon.
-    const start = () => spawnSandbox('crash', { RATE_LIMITS: 'off', SANDBOX_SCHEDULE_SECONDS: '2' }, { dataDir, port });
-    sandbox = await start();
-    const url = sandbox.url;
+    const settings = { RATE_LIMITS: 'off', SANDBOX_SCHEDULE_SECONDS: '2' };
+    sandbox = await spawnSandbox('crash', settings, { dataDir });
+    const { url } = sandbox;
+    // Restarted on the same port, as `npm start` would be.
+    const start = () => spawnSandbox('crash', settings, { dataDir, port: Number(new URL(url).port) });
+    const inventoryTable = sandbox.stackOutput('InventoryTableName');
+    const paymentsTable = sandbox.stackOutput('PaymentsTableName');
 
     const api = async <T>(
       route: string,
@@ -97,12 +102,15 @@ describe.skipIf(!inject('dataDir'))('a sandbox killed in the middle of checkouts
       (await api<{ events: { pending: number }; workflows: { running: number } }>('/_aws/stats')).body;
     const stock = async (sku: string) => {
       const { Item } = await (dynamo as DynamoDBDocumentClient).send(
-        new GetCommand({ TableName: 'shop-inventory', Key: { pk: `STOCK#${sku}`, sk: 'STOCK' }, ConsistentRead: true }),
+        new GetCommand({ TableName: inventoryTable, Key: { pk: `STOCK#${sku}`, sk: 'STOCK' }, ConsistentRead: true }),
       );
       return Item as { available: number; reserved: number; sold: number };
     };
 
-    Object.assign(process.env, sandboxAwsEnvironment(url));
+    Object.assign(process.env, sandboxAwsEnvironment(url), {
+      USERS_TABLE: sandbox.stackOutput('UsersTableName'),
+      SIGNING_KEY_SECRET_ARN: sandbox.stackOutput('SigningKeySecretArn'),
+    });
     dynamo = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint: url,
@@ -257,7 +265,7 @@ describe.skipIf(!inject('dataDir'))('a sandbox killed in the middle of checkouts
     for (const o of orders) {
       const { Items = [] } = await (dynamo as DynamoDBDocumentClient).send(
         new QueryCommand({
-          TableName: 'shop-payments',
+          TableName: paymentsTable,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :o',
           ExpressionAttributeValues: { ':o': `ORDER#${o.id}` },
@@ -276,7 +284,7 @@ describe.skipIf(!inject('dataDir'))('a sandbox killed in the middle of checkouts
     for (const o of orders) {
       for (const item of o.items) {
         const { Item } = await (dynamo as DynamoDBDocumentClient).send(
-          new GetCommand({ TableName: 'shop-inventory', Key: { pk: `STOCK#${item.sku}`, sk: `RES#${o.id}` } }),
+          new GetCommand({ TableName: inventoryTable, Key: { pk: `STOCK#${item.sku}`, sk: `RES#${o.id}` } }),
         );
         if (o.status === 'CONFIRMED') expect(Item?.status, `${o.id} ${item.sku}`).toBe('COMMITTED');
         else if (o.status === 'FAILED') expect([undefined, 'RELEASED'], `${o.id} ${item.sku}`).toContain(Item?.status);

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { inject } from 'vitest';
-import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
-import { call, loginAdmin } from './http';
+import { createBulkCustomers } from '../support/bulk-customers';
+import { call, callEndpoint, loginAdmin } from './http';
+import { functionEnvironment, has, tableName } from './target';
 
 /** Customers in bulk for concurrency tests (see createBulkCustomers: no bcrypt per customer). */
 export const createCustomers = async (count: number) => {
-  const endpoint = inject('awsEndpoint');
-  if (!endpoint) throw new Error('Bulk customers need the sandbox');
-  Object.assign(process.env, sandboxAwsEnvironment(endpoint));
+  Object.assign(process.env, functionEnvironment());
   return createBulkCustomers(count);
 };
 
@@ -101,19 +99,20 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /**
  * Resolves once the bus has finished every delivery it had started (none running, none waiting for a retry),
  * so that a test may then check that something did not happen: no duplicate, no stray event. The sandbox
- * counts them at /_aws/stats; LocalStack and AWS count no such thing, so there it waits `elsewhereMs`.
+ * counts them at /_aws/stats (capability `stats`); LocalStack and AWS count no such thing, so there it waits
+ * `elsewhereMs`.
  */
 export const busSettled = async (timeoutMs = 30_000, elsewhereMs = 1500): Promise<void> => {
-  const pending = async () => (await call<{ events?: { pending?: unknown } }>('/_aws/stats')).body?.events?.pending;
-  if (typeof (await pending()) !== 'number') {
+  if (!has('stats')) {
     await sleep(elsewhereMs);
     return;
   }
+  const pending = async () => (await callEndpoint<{ events: { pending: number } }>('/_aws/stats')).body.events.pending;
   await eventually(async () => (await pending()) === 0, timeoutMs);
 };
 
 /**
- * The events the EventJournal rule kept (every event on the bus), read from the sandbox's platform table: those
+ * The events the EventJournal rule kept (every event on the bus), read from the platform table: those
  * of the given days (UTC) that match `filter`, a FilterExpression with its values.
  */
 export const journalEvents = async <T>(
@@ -127,7 +126,7 @@ export const journalEvents = async <T>(
     do {
       const page = await dynamo.send(
         new QueryCommand({
-          TableName: 'shop-platform',
+          TableName: tableName('platform'),
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :day',
           FilterExpression: filter.expression,

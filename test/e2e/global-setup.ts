@@ -1,31 +1,17 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TestProject } from 'vitest/node';
 import { type SpawnedSandbox, spawnSandbox } from '../support/spawn-sandbox';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    apiUrl: string;
-    /** The sandbox's AWS endpoint, or undefined against a deployed stack. */
-    awsEndpoint: string | undefined;
-    /** The sandbox's DATA_DIR (it holds the signing secret), or undefined against a deployed stack. */
-    dataDir: string | undefined;
-  }
-}
 
 let sandbox: SpawnedSandbox | undefined;
 
 /**
- * Starts one sandbox for the whole end-to-end run, on a free port with a throw-away DATA_DIR,
- * exactly as `npm start` does; or uses API_URL (LocalStack, a deployed stage) when it is set.
+ * The suite runs against a deployment: API_URL, STACK_OUTPUTS and the standard AWS settings (test/e2e/target.ts).
+ * Given none, it starts a sandbox of its own, as a process apart, on a free port with a throw-away DATA_DIR exactly
+ * as `npm start` does, and sets those variables from the sandbox's outputs file, as a user of a deployed stage
+ * would: from then on the tests know the sandbox by them alone, as they would LocalStack or AWS.
  */
-export default async function setup(project: TestProject) {
-  if (process.env.API_URL) {
-    project.provide('apiUrl', process.env.API_URL.replace(/\/$/, ''));
-    project.provide('awsEndpoint', process.env.AWS_ENDPOINT_URL);
-    project.provide('dataDir', undefined);
-    return;
-  }
+export default async function setup() {
+  if (process.env.API_URL || process.env.STACK_OUTPUTS) return;
   sandbox = await spawnSandbox('e2e', {
     // Each test client can then present its own IP, so per-IP limits apply per test, at production numbers.
     SANDBOX_TRUST_FORWARDED_FOR: '1',
@@ -33,9 +19,17 @@ export default async function setup(project: TestProject) {
     SANDBOX_SCHEDULE_SECONDS: '2',
   });
   writeFileSync(path.join(sandbox.dataDir, 'sandbox.log'), sandbox.output());
-  project.provide('apiUrl', sandbox.url);
-  project.provide('awsEndpoint', sandbox.url);
-  project.provide('dataDir', sandbox.dataDir);
+  const { outputsFile } = sandbox;
+  const [stack] = Object.values(JSON.parse(readFileSync(outputsFile, 'utf8'))) as { ApiUrl: string }[];
+  Object.assign(process.env, {
+    API_URL: stack?.ApiUrl,
+    STACK_OUTPUTS: outputsFile,
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    E2E_TARGET: 'sandbox',
+  });
   return teardown;
 }
 

@@ -1,7 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { target } from './target';
 
-export const apiUrl = () => inject('apiUrl');
+export { awsClientConfig } from './target';
+
+export const apiUrl = () => target.apiUrl;
 
 export interface Reply<T = unknown> {
   status: number;
@@ -72,9 +74,54 @@ export const loginAdmin = async (): Promise<string> => {
   return body.token;
 };
 
-/** The sandbox's AWS endpoint with throw-away credentials, for SDK clients in tests. */
-export const awsClientConfig = () => {
-  const endpoint = inject('awsEndpoint');
-  if (!endpoint) throw new Error('These tests need the sandbox (or AWS_ENDPOINT_URL for LocalStack)');
-  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+/**
+ * Calls the AWS endpoint's own pages (`/_aws/ses`, and the sandbox's `/_aws/stats`, `/_aws/faults`, `/mail`...),
+ * which are beside the API on a sandbox and on LocalStack's gateway, not under its API URL.
+ */
+export const callEndpoint = async <T = unknown>(path: string, init: RequestInit & { json?: unknown } = {}) => {
+  if (!target.awsEndpoint) throw new Error(`${path} needs an AWS endpoint (AWS_ENDPOINT_URL)`);
+  const { json, headers, ...rest } = init;
+  const response = await fetch(`${target.awsEndpoint}${path}`, {
+    ...rest,
+    headers: { ...(json !== undefined && { 'Content-Type': 'application/json' }), ...headers },
+    ...(json !== undefined && { body: JSON.stringify(json) }),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: body as T } satisfies Reply<T>;
+};
+
+/** A message SES sent, as `/_aws/ses` shows it (LocalStack's shape, the sandbox's too). */
+export interface Mail {
+  Id: string;
+  Region: string;
+  Timestamp: string;
+  Source: string;
+  Destination: { ToAddresses: string[] };
+  Subject: string;
+  Body: { text_part: string | null; html_part: string | null };
+}
+
+/** The mail sent to an address so far (capability `mail`). */
+export const mailTo = async (email: string): Promise<Mail[]> =>
+  (await callEndpoint<{ messages: Mail[] }>(`/_aws/ses?email=${encodeURIComponent(email)}`)).body.messages;
+
+let sender: Promise<string> | undefined;
+/**
+ * The address the platform sends from (the stage's verified SES sender; the sandbox's own), as the welcome mail
+ * of a new customer shows it (capability `mail`).
+ */
+export const mailSender = (): Promise<string> => {
+  sender ??= (async () => {
+    const { email } = await registerCustomer();
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const [welcome] = await mailTo(email);
+      if (welcome) return welcome.Source;
+      if (Date.now() > deadline) throw new Error(`no welcome mail to ${email}`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  })();
+  return sender;
 };

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsClientConfig, call, type ErrorBody, login, newIp, registerCustomer } from './http';
+import { needs, tableName } from './target';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
 afterAll(() => dynamo.destroy());
@@ -60,7 +61,7 @@ describe('POST /api/v1/auth/register', () => {
   it('stores a bcrypt hash of cost 12 that never leaves the users table', async () => {
     const { user, token } = await registerCustomer();
     const { Item } = await dynamo.send(
-      new GetCommand({ TableName: 'shop-users', Key: { pk: `USER#${user.id}`, sk: 'PROFILE' } }),
+      new GetCommand({ TableName: tableName('users'), Key: { pk: `USER#${user.id}`, sk: 'PROFILE' } }),
     );
     expect(Item?.passwordHash).toMatch(/^\$2[aby]\$12\$/);
     const profile = await call<Record<string, unknown>>('/api/v1/users/profile', { token });
@@ -115,7 +116,10 @@ describe('POST /api/v1/auth/register', () => {
     const tried = (Array.isArray(payload) ? payload[0] : payload) as { email?: string } | null;
     if (tried?.email) {
       const { Item } = await dynamo.send(
-        new GetCommand({ TableName: 'shop-users', Key: { pk: `EMAIL#${tried.email.toLowerCase()}`, sk: 'EMAIL' } }),
+        new GetCommand({
+          TableName: tableName('users'),
+          Key: { pk: `EMAIL#${tried.email.toLowerCase()}`, sk: 'EMAIL' },
+        }),
       );
       expect(Item).toBeUndefined();
     }
@@ -159,7 +163,7 @@ describe('POST /api/v1/auth/login', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('throttles an IP after 20 failures across accounts', async () => {
+  needs('forwardedFor').it('throttles an IP after 20 failures across accounts', async () => {
     const ip = newIp();
     for (let i = 0; i < 20; i++) {
       const reply = await call('/api/v1/auth/login', {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busEvent, busSettled, eventually, journalEvents, sleep } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer } from './http';
+import { functionEnvironment, tableName } from './target';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
 afterAll(() => dynamo.destroy());
@@ -55,7 +56,11 @@ const release = (sku: string, orderId: string) =>
 /** The stock record as stored, sold included (the API does not show it). */
 const stockItem = async (sku: string): Promise<StockItem> => {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: 'shop-inventory', Key: { pk: `STOCK#${sku}`, sk: 'STOCK' }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName('inventory'),
+      Key: { pk: `STOCK#${sku}`, sk: 'STOCK' },
+      ConsistentRead: true,
+    }),
   );
   if (!Item) throw new Error(`no stock record for ${sku}`);
   return { available: Item.available, reserved: Item.reserved, sold: Item.sold };
@@ -64,7 +69,7 @@ const reservationItem = async (sku: string, orderId: string) =>
   (
     await dynamo.send(
       new GetCommand({
-        TableName: 'shop-inventory',
+        TableName: tableName('inventory'),
         Key: { pk: `STOCK#${sku}`, sk: `RES#${orderId}` },
         ConsistentRead: true,
       }),
@@ -270,18 +275,8 @@ describe('the checkout saga tasks, called as Step Functions calls them', () => {
   let tasks: { reserve: Task; commit: Task; release: Task; restock: Task };
 
   beforeAll(async () => {
-    const endpoint = inject('awsEndpoint');
-    if (!endpoint) throw new Error('These tests need the sandbox');
     // Before the modules load: their clients and config read these.
-    Object.assign(process.env, {
-      INVENTORY_TABLE: 'shop-inventory',
-      EVENT_BUS_NAME: 'shop-events',
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-    });
+    Object.assign(process.env, functionEnvironment());
     const [reserve, commit, release, restock] = await Promise.all([
       import('../../functions/inventory/handlers/saga/reserve-stock'),
       import('../../functions/inventory/handlers/saga/commit-stock'),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
-import { call } from './http';
+import { describe, expect, it } from 'vitest';
+import { call, callEndpoint } from './http';
+import { has } from './target';
 
 interface FunctionStats {
   invocations: number;
@@ -36,8 +37,8 @@ describe('functions under concurrent load', () => {
       expect(new Set(signUps.map((reply) => reply.body.user.email)).size).toBe(50);
 
       // The sandbox also counts the execution environments it ran them in (LocalStack and AWS have no such page).
-      if (inject('dataDir')) {
-        const stats = await call<{ lambda: { functions: Record<string, FunctionStats> } }>('/_aws/stats');
+      if (has('stats')) {
+        const stats = await callEndpoint<{ lambda: { functions: Record<string, FunctionStats> } }>('/_aws/stats');
         const register = stats.body.lambda.functions[REGISTER];
         expect(register?.invocations).toBeGreaterThanOrEqual(50);
         expect(register?.coldStarts).toBeGreaterThanOrEqual(1);

@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { call, type ErrorBody, newIp, registerCustomer } from './http';
+import { needs } from './target';
 
 const LIMIT = 5;
 
 const loginFrom = (ip: string, email: string, password: string) =>
   call<ErrorBody>('/api/v1/auth/login', { method: 'POST', ip, json: { email, password } });
 
-describe('the per-account login lockout under concurrency', () => {
+// Each attempt from an IP of its own, so that the per-IP limit on failed sign-ins stays out of the way.
+needs('forwardedFor').describe('the per-account login lockout under concurrency', () => {
   it('checks at most 5 wrong passwords however many arrive at once, then refuses even the right one', async () => {
     const { email, password } = await registerCustomer();
     // Each attempt from its own IP, so only the per-account counter can refuse it.

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
-import { describe, expect, inject, it } from 'vitest';
-import { sandboxAwsEnvironment } from '../support/bulk-customers';
+import { beforeAll, expect, it } from 'vitest';
 import {
   address,
   addToCart,
@@ -15,16 +14,17 @@ import {
   setStock,
   settled,
 } from './fixtures';
-import { awsClientConfig, call, registerCustomer, type SignedIn } from './http';
-
-interface Mail {
-  Id: string;
-  Source: string;
-  Destination: { ToAddresses: string[] };
-  Subject: string;
-  Timestamp: string;
-  Body: { text_part: string | null; html_part: string | null };
-}
+import {
+  awsClientConfig,
+  call,
+  callEndpoint,
+  type Mail,
+  mailSender,
+  mailTo,
+  registerCustomer,
+  type SignedIn,
+} from './http';
+import { eventBusName, functionEnvironment, has, needs, target } from './target';
 
 interface DeadLetter {
   rule: string;
@@ -34,12 +34,13 @@ interface DeadLetter {
   attempts: number;
 }
 
-const MAIL_FROM = 'no-reply@shop.local';
-const ADMIN_EMAIL = 'admin@ecommerce.local';
 const PRODUCT = 'prod-monitor-001';
 
-const mailTo = async (email: string) =>
-  (await call<{ messages: Mail[] }>(`/_aws/ses?email=${encodeURIComponent(email)}`)).body.messages;
+// Every test here reads the mail the platform sent.
+let mailFrom: string;
+beforeAll(async () => {
+  if (has('mail')) mailFrom = await mailSender();
+});
 
 /**
  * Waits for the mail whose subject matches, then for the bus to finish its deliveries, so that a second copy
@@ -51,7 +52,7 @@ const theOnlyMail = async (email: string, subject: RegExp): Promise<Mail> => {
   const matching = (await mailTo(email)).filter((m) => subject.test(m.Subject));
   expect(matching).toHaveLength(1);
   const mail = matching[0] as Mail;
-  expect(mail.Source).toBe(MAIL_FROM);
+  expect(mail.Source).toBe(mailFrom);
   expect(mail.Destination.ToAddresses).toEqual([email]);
   return mail;
 };
@@ -71,7 +72,7 @@ const confirmedOrder = async (): Promise<{ user: SignedIn; order: OrderView }> =
 
 const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency}`;
 
-describe('email notifications', () => {
+needs('mail').describe('email notifications', () => {
   it('UserRegistered: one welcome email to the new customer, by first name', async () => {
     const user = await registerCustomer({ first_name: 'Wilhelmina' });
     const mail = await theOnlyMail(user.email, /^Welcome to the Shop$/);
@@ -143,19 +144,19 @@ describe('email notifications', () => {
     const sku = `NOTIFY-${randomUUID().slice(0, 8).toUpperCase()}`;
     await setStock(sku, 20);
     await setStock(sku, 2);
-    const mail = await theOnlyMail(ADMIN_EMAIL, new RegExp(`^Low stock: ${sku} \\(2 left\\)$`));
+    const mail = await theOnlyMail(target.adminEmail, new RegExp(`^Low stock: ${sku} \\(2 left\\)$`));
     expect(textOf(mail)).toContain(`Stock of ${sku} is low: 2 available (alert threshold 5)`);
   });
 });
 
-describe('nothing lost, nothing sent twice', () => {
+needs('mail').describe('nothing lost, nothing sent twice', () => {
   const events = () => new EventBridgeClient(awsClientConfig());
 
   const putEvent = async (detailType: string, source: string, detail: Record<string, unknown>) => {
     const reply = await events().send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: 'shop-events', Source: source, DetailType: detailType, Detail: JSON.stringify(detail) },
+          { EventBusName: eventBusName(), Source: source, DetailType: detailType, Detail: JSON.stringify(detail) },
         ],
       }),
     );
@@ -168,34 +169,37 @@ describe('nothing lost, nothing sent twice', () => {
   const deadLetterOf = (eventId: string) =>
     eventually(
       async () =>
-        (await call<{ items: DeadLetter[] }>('/_aws/events/dead-letters')).body.items.find(
+        (await callEndpoint<{ items: DeadLetter[] }>('/_aws/events/dead-letters')).body.items.find(
           (d) => d.event.id === eventId && d.rule === 'EmailNotifications',
         ),
       30_000,
     );
 
-  it('a consumer that keeps failing (no such user) is retried, then the whole event is dead-lettered', async () => {
-    const userId = `usr_${randomUUID()}`;
-    const detail = {
-      version: 1,
-      correlationId: randomUUID(),
-      userId,
-      email: `ghost-${userId}@example.com`,
-      firstName: 'Ghost',
-      lastName: 'User',
-    };
-    const id = await putEvent('UserRegistered', 'shop.users', detail);
-    const dead = await deadLetterOf(id);
-    expect(dead.attempts).toBe(3);
-    expect(dead.handler).toBe('notifications/handlers/events/send-notification');
-    expect(dead.error).toContain(`No user ${userId} to notify`);
-    // Not lost: the event is kept whole, ready to be replayed.
-    expect(dead.event['detail-type']).toBe('UserRegistered');
-    expect(dead.event.detail).toEqual(detail);
-    expect(await mailTo(detail.email)).toHaveLength(0);
-  });
+  needs('deadLetters').it(
+    'a consumer that keeps failing (no such user) is retried, then the whole event is dead-lettered',
+    async () => {
+      const userId = `usr_${randomUUID()}`;
+      const detail = {
+        version: 1,
+        correlationId: randomUUID(),
+        userId,
+        email: `ghost-${userId}@example.com`,
+        firstName: 'Ghost',
+        lastName: 'User',
+      };
+      const id = await putEvent('UserRegistered', 'shop.users', detail);
+      const dead = await deadLetterOf(id);
+      expect(dead.attempts).toBe(3);
+      expect(dead.handler).toBe('notifications/handlers/events/send-notification');
+      expect(dead.error).toContain(`No user ${userId} to notify`);
+      // Not lost: the event is kept whole, ready to be replayed.
+      expect(dead.event['detail-type']).toBe('UserRegistered');
+      expect(dead.event.detail).toEqual(detail);
+      expect(await mailTo(detail.email)).toHaveLength(0);
+    },
+  );
 
-  it('an event whose detail breaks the catalog is dead-lettered, not half-sent', async () => {
+  needs('deadLetters').it('an event whose detail breaks the catalog is dead-lettered, not half-sent', async () => {
     const user = await registerCustomer();
     const id = await putEvent('OrderShipped', 'shop.orders', { version: 1, userId: user.user.id, orderId: 42 });
     const dead = await deadLetterOf(id);
@@ -204,13 +208,9 @@ describe('nothing lost, nothing sent twice', () => {
   });
 
   it('the same event delivered twice sends one email', async () => {
-    const endpoint = inject('awsEndpoint');
-    if (!endpoint) throw new Error('This test calls the handler in-process against the sandbox');
-    Object.assign(process.env, sandboxAwsEnvironment(endpoint), {
-      AWS_ENDPOINT_URL_SES: endpoint,
-      PLATFORM_TABLE: 'shop-platform',
-      MAIL_FROM,
-      ADMIN_EMAIL,
+    Object.assign(process.env, functionEnvironment(), {
+      MAIL_FROM: mailFrom,
+      ADMIN_EMAIL: target.adminEmail,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     const { handler } = await import('../../functions/notifications/handlers/events/send-notification');
@@ -235,15 +235,15 @@ describe('nothing lost, nothing sent twice', () => {
   });
 });
 
-describe('the sandbox mail page', () => {
+needs('mail', 'mailPage').describe('the sandbox mail page', () => {
   it('shows each message with subject, from, to, time, text and the HTML in a sandboxed frame', async () => {
     const user = await registerCustomer({ first_name: '<img src=x onerror=alert(1)>' });
     const mail = await theOnlyMail(user.email, /^Welcome to the Shop$/);
-    const page = await call<string>('/mail');
+    const page = await callEndpoint<string>('/mail');
     expect(page.status).toBe(200);
     const article = page.body.slice(page.body.indexOf(`<article id="${mail.Id}">`));
     expect(article).toContain('<h2>Welcome to the Shop</h2>');
-    expect(article).toContain(`<dd>${MAIL_FROM}</dd>`);
+    expect(article).toContain(`<dd>${mailFrom}</dd>`);
     expect(article).toContain(`<dd>${user.email}</dd>`);
     expect(article).toContain(`datetime="${mail.Timestamp}"`);
     expect(article).toContain('<iframe sandbox=""');

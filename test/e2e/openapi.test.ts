@@ -1,11 +1,12 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import * as reply from '../../functions/platform/openapi/responses';
 import { check } from '../../functions/shared/validation';
 import { routes } from '../../lib/spec/routes';
 import { contentSecurityPolicy } from '../../lib/spec/web-headers';
 import { apiUrl, type CallOptions, call, registerCustomer } from './http';
+import { needs } from './target';
 
 interface Description {
   openapi: string;
@@ -56,7 +57,7 @@ describe('answers as described', () => {
 });
 
 // The sandbox serves the web build; against API_URL (an API stage) the page is CloudFront's, not the API's.
-describe.runIf(inject('dataDir') !== undefined)('/api/docs', () => {
+needs('webApp').describe('/api/docs', () => {
   it('answers the reference page, under the web app headers, with its script and styles from the same origin', async () => {
     for (const path of ['/api/docs', '/api/docs/']) {
       const page = await call<string>(path);

@@ -3,6 +3,7 @@ import { rateLimits } from '../../lib/spec/rate-limits';
 import { routes } from '../../lib/spec/routes';
 import { addToCart, type OrderView, placeOrder, settled } from './fixtures';
 import { call, type ErrorBody, newIp, registerCustomer, type SignedIn } from './http';
+import { needs } from './target';
 
 let a: SignedIn;
 let b: SignedIn;
@@ -69,7 +70,7 @@ describe("user A on every owner route of user B's", () => {
   });
 });
 
-describe('rate limits of the order and payment classes, at the production numbers', () => {
+needs('forwardedFor').describe('rate limits of the order and payment classes, at the production numbers', () => {
   it.each([
     ['orders', 'POST', '/api/v1/orders', rateLimits.orders.limit],
     ['payments', 'POST', '/api/v1/payments', rateLimits.payments.limit],

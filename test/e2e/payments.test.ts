@@ -3,9 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busEvent, busSettled, eventually, journalEvents } from './fixtures';
 import { awsClientConfig, call, type ErrorBody, loginAdmin, registerCustomer, type SignedIn } from './http';
+import { eventBusName, functionEnvironment, tableName } from './target';
 
 const aws = awsClientConfig();
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
@@ -15,18 +16,9 @@ afterAll(() => {
   bus.destroy();
 });
 
-// The saga's task functions run here, in the test process, against the sandbox's tables and bus,
+// The saga's task functions run here, in the test process, against the target's tables and bus,
 // with the environment a deployed function gets. Imported only once it is set: modules read it.
-Object.assign(process.env, {
-  PAYMENTS_TABLE: 'shop-payments',
-  PLATFORM_TABLE: 'shop-platform',
-  ORDERS_TABLE: 'shop-orders',
-  EVENT_BUS_NAME: 'shop-events',
-  AWS_ENDPOINT_URL_DYNAMODB: inject('awsEndpoint'),
-  AWS_ENDPOINT_URL_EVENTBRIDGE: inject('awsEndpoint'),
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
+Object.assign(process.env, functionEnvironment(), {
   // A name of its own, as in AWS: the charge must still share its record with the sandbox's POST /payments.
   AWS_LAMBDA_FUNCTION_NAME: 'Shop-e2e-ChargePayment',
 });
@@ -73,7 +65,7 @@ const idempotencyRecord = async (operation: 'charge' | 'refund', orderId: string
   const hash = createHash('md5').update(JSON.stringify({ orderId })).digest('base64');
   const { Item } = await dynamo.send(
     new GetCommand({
-      TableName: 'shop-platform',
+      TableName: tableName('platform'),
       Key: { pk: `IDEMPOTENCY#payments.${operation}`, sk: `payments.${operation}#${hash}` },
     }),
   );
@@ -257,7 +249,7 @@ describe('refund-on-cancel (OrderCancelled of a confirmed order)', () => {
     new PutEventsCommand({
       Entries: [
         {
-          EventBusName: 'shop-events',
+          EventBusName: eventBusName(),
           Source: 'shop.orders',
           DetailType: 'OrderCancelled',
           Detail: JSON.stringify({
@@ -333,7 +325,7 @@ describe('POST /api/v1/payments and GET /api/v1/payments/{id}', () => {
     const now = new Date().toISOString();
     await dynamo.send(
       new PutCommand({
-        TableName: 'shop-orders',
+        TableName: tableName('orders'),
         Item: {
           pk: `ORDER#${id}`,
           sk: 'ORDER',

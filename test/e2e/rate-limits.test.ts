@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimiter } from '../../functions/shared/rate-limit';
 import { rateLimits } from '../../lib/spec/rate-limits';
 import { awsClientConfig, call, type ErrorBody, newIp } from './http';
+import { needs, tableName } from './target';
 
-describe('per-IP rate limits, at the production numbers', () => {
+needs('forwardedFor').describe('per-IP rate limits, at the production numbers', () => {
   it(`lets ${rateLimits.auth.limit} auth calls through per IP, then answers 429 with Retry-After`, async () => {
     const ip = newIp();
     // Malformed requests count too: the limit is applied before the body is read.
@@ -36,11 +37,11 @@ describe('per-IP rate limits, at the production numbers', () => {
   });
 });
 
-describe('the rate limiter on the sandbox DynamoDB, with a configurable window', () => {
+describe("the rate limiter on the target's DynamoDB, with a configurable window", () => {
   const previous = process.env.PLATFORM_TABLE;
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig()));
   beforeAll(() => {
-    process.env.PLATFORM_TABLE = 'shop-platform';
+    process.env.PLATFORM_TABLE = tableName('platform');
   });
   afterAll(() => {
     process.env.PLATFORM_TABLE = previous;

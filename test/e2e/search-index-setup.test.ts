@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localTableName } from '../../local/dynamodb';
-import { LocalSearchService } from '../../local/search/server';
-import { sandboxAwsEnvironment } from '../support/bulk-customers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SearchEngine } from '../support/search-engine';
 import { admin } from './fixtures';
 import { call } from './http';
+import { functionEnvironment } from './target';
 
 /**
  * The deploy-time index setup (search/handlers/deploy/setup-index), run as CloudFormation would call it: its real
- * code against the sandbox's catalog table, filling a search endpoint of its own that starts empty, as a
- * new OpenSearch domain does.
+ * code against the target's catalog table, filling a search endpoint of its own that starts empty, as a
+ * new OpenSearch domain does (the stage's own index is left alone).
  */
-const search = new LocalSearchService();
+const search = new SearchEngine();
 let handler: typeof import('../../functions/search/handlers/deploy/setup-index').handler;
 let index: ReturnType<typeof import('../../functions/search/opensearch').defaultSearchIndex>;
 
@@ -34,10 +33,7 @@ const find = async (text: string) => index.search({ text, sort: 'relevance', off
 
 let created: { id: string; name: string };
 beforeAll(async () => {
-  const endpoint = inject('awsEndpoint');
-  if (!endpoint) throw new Error('The index setup test needs the sandbox');
-  Object.assign(process.env, sandboxAwsEnvironment(endpoint), {
-    CATALOG_TABLE: localTableName('catalog'),
+  Object.assign(process.env, functionEnvironment(), {
     SEARCH_ENDPOINT: await search.start(),
     POWERTOOLS_LOG_LEVEL: 'WARN',
   });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { OUTPUTS_FILE } from '../../local/outputs';
 import { freePort } from '../../local/ports';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -9,6 +10,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface SpawnedSandbox {
   url: string;
   dataDir: string;
+  /** Its outputs, as `cdk deploy --outputs-file` writes a stage's: the names of its tables, bus, machines. */
+  outputsFile: string;
+  /** One of those outputs (`OrdersTableName`, `SigningKeySecretArn`...). */
+  stackOutput(key: string): string;
   /** The sandbox's process (its function instances are threads of it; DynamoDB Local is a JVM of its own). */
   pid: number;
   /** What the sandbox printed so far. */
@@ -125,7 +130,16 @@ export const spawnSandbox = async (
       (reply) => reply.status,
       () => 0, // Not listening yet.
     );
-    if (status === 200) return { url, dataDir, pid: child.pid ?? 0, output: () => output, stop, kill };
+    if (status === 200) {
+      const outputsFile = path.join(dataDir, OUTPUTS_FILE);
+      const [outputs = {}] = Object.values(JSON.parse(readFileSync(outputsFile, 'utf8'))) as Record<string, string>[];
+      const stackOutput = (key: string) => {
+        const value = outputs[key];
+        if (value === undefined) throw new Error(`The sandbox's outputs have no ${key}`);
+        return value;
+      };
+      return { url, dataDir, outputsFile, stackOutput, pid: child.pid ?? 0, output: () => output, stop, kill };
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 };
