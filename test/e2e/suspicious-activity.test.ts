@@ -151,7 +151,8 @@ needs('forwardedFor').describe('the audit trail of refused requests', () => {
     expect(await auditFrom('access.refused', mineIp)).toEqual([]);
   });
 
-  needs('mail').it(
+  // Alerts go out with the scheduled publisher (every minute in AWS).
+  needs('mail', 'fastSchedules').it(
     'keeps a spray of 50 bad tokens from one IP as one record counting 50, and alerts the admin once',
     async () => {
       const ip = newIp();
@@ -178,7 +179,7 @@ needs('forwardedFor').describe('the audit trail of refused requests', () => {
   );
 });
 
-needs('forwardedFor', 'mail').describe(
+needs('forwardedFor', 'mail', 'fastSchedules').describe(
   'suspicious activity: one SuspiciousActivityDetected, one mail, one audit record per episode',
   () => {
     it("many refusals from one IP: a user probing another's orders", async () => {
