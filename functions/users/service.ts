@@ -121,9 +121,10 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
   const ipKey = `login-failure#ip#${call.ip}`;
   // One instant for taking and giving back, so a refund lands in the window the slot was taken from.
   const now = (deps.now ?? (() => new Date()))();
+  // The account's lockout always holds; the address's limit is a per-IP limit, off with them (RATE_LIMITS=off).
   const counters = [
     { name: accountKey, rule: loginFailureLimits.perAccount },
-    { name: ipKey, rule: loginFailureLimits.perIp },
+    ...(config.rateLimitsEnabled ? [{ name: ipKey, rule: loginFailureLimits.perIp }] : []),
   ];
   const giveBack = (taken: typeof counters) =>
     Promise.all(
@@ -133,27 +134,24 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
         }),
       ),
     );
-  let accountFailures: number | undefined;
-  if (config.rateLimitsEnabled) {
-    const states = await Promise.all(counters.map(({ name, rule }) => deps.limiter.take(name, rule, now)));
-    const account = states[0];
-    if (account?.allowed) accountFailures = account.limit - account.remaining;
-    const blocked = states.filter((state) => !state.allowed);
-    if (blocked.length > 0) {
-      await giveBack(counters.filter((_, i) => states[i]?.allowed));
-      await deps.audit.record(
-        auditEntry(call, {
-          type: 'auth.login_failed',
-          outcome: 'failure',
-          detail: { email: body.email, reason: 'throttled' },
-        }),
-      );
-      throw new RateLimitedError(
-        'Too many failed sign-in attempts, retry later',
-        Math.max(...blocked.map((state) => state.resetSeconds)),
-        'TOO_MANY_LOGIN_ATTEMPTS',
-      );
-    }
+  const states = await Promise.all(counters.map(({ name, rule }) => deps.limiter.take(name, rule, now)));
+  const account = states[0];
+  const accountFailures = account?.allowed ? account.limit - account.remaining : undefined;
+  const blocked = states.filter((state) => !state.allowed);
+  if (blocked.length > 0) {
+    await giveBack(counters.filter((_, i) => states[i]?.allowed));
+    await deps.audit.record(
+      auditEntry(call, {
+        type: 'auth.login_failed',
+        outcome: 'failure',
+        detail: { email: body.email, reason: 'throttled' },
+      }),
+    );
+    throw new RateLimitedError(
+      'Too many failed sign-in attempts, retry later',
+      Math.max(...blocked.map((state) => state.resetSeconds)),
+      'TOO_MANY_LOGIN_ATTEMPTS',
+    );
   }
   const record = await deps.users.getByEmail(body.email);
   const valid = record
@@ -180,7 +178,7 @@ export const login = async (deps: UsersDeps, body: LoginBody, call: CallContext)
     }
     throw new InvalidCredentialsError();
   }
-  if (config.rateLimitsEnabled) await giveBack(counters);
+  await giveBack(counters);
   const { token, claims } = await issueToken(record);
   await deps.audit.record(auditEntry(call, { type: 'auth.login', outcome: 'success', actor: record.id }));
   if (record.role === 'admin') {

@@ -293,6 +293,27 @@ describe('login', { timeout: BCRYPT_TIMEOUT }, () => {
     );
     expect(session.user.id).toBe('usr_ann');
   });
+
+  it('keeps locking an account with per-IP limits off (RATE_LIMITS=off), counting nothing against the IP', async () => {
+    vi.stubEnv('RATE_LIMITS', 'off');
+    try {
+      const limit = loginFailureLimits.perAccount.limit;
+      const { deps, counts } = setup({ counts: new Map([[ipKey, loginFailureLimits.perIp.limit]]) });
+      for (let i = 0; i < limit; i++) {
+        await expect(login(deps, { email: 'ann@example.com', password: 'wrong one' }, call)).rejects.toBeInstanceOf(
+          InvalidCredentialsError,
+        );
+      }
+      expect(counts.get(accountKey('ann@example.com'))).toBe(limit);
+      expect(counts.get(ipKey)).toBe(loginFailureLimits.perIp.limit);
+      await expect(login(deps, { email: 'ann@example.com', password: PASSWORD }, call)).rejects.toMatchObject({
+        status: 429,
+        code: 'TOO_MANY_LOGIN_ATTEMPTS',
+      });
+    } finally {
+      vi.stubEnv('RATE_LIMITS', 'on');
+    }
+  });
 });
 
 describe('profile', () => {
