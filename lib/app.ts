@@ -2,7 +2,9 @@ import { type App, CfnOutput, Fn, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type AppConfig, adaptationsOf, stackPrefix } from './app-config';
 import { pascalCase } from './constructs/naming';
+import { ServiceFunction } from './constructs/service-function';
 import { Storefront } from './constructs/storefront';
+import { ENV } from './spec/env';
 import { DEFAULT_LOCALSTACK_OPTIONS, LOCALSTACK_OUTPUT } from './spec/localstack';
 import { routes as defaultRoutes } from './spec/routes';
 import { tableNames } from './spec/tables';
@@ -85,6 +87,13 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
     api.api.node.tryRemoveChild('Firewall');
   }
   if (adaptations.has('no-dashboard')) api.monitoring.node.tryRemoveChild('Dashboard');
+  if (adaptations.has('per-ip-limits-off')) {
+    for (const construct of root.node.findAll()) {
+      if (construct instanceof ServiceFunction && construct.spec.bindings.platform?.rateLimits) {
+        construct.addEnvironment(ENV.rateLimits, 'off');
+      }
+    }
+  }
   if (adaptations.has('functions-on-host-architecture')) {
     const architecture = config.localstack?.architecture ?? DEFAULT_LOCALSTACK_OPTIONS.architecture;
     for (const construct of root.node.findAll()) {
@@ -100,6 +109,7 @@ export const createShopStacks = (app: App, config: AppConfig, overrides: ShopTab
   new CfnOutput(root, 'EventBusName', { value: data.bus.eventBusName });
   new CfnOutput(root, 'SigningKeySecretArn', { value: data.signingKey.secretArn });
   new CfnOutput(root, 'AlarmTopicArn', { value: api.alarms.topicArn });
+  new CfnOutput(root, 'AdminEmail', { value: api.adminEmail });
   // `UsersTableName` is how bin/create-admin.ts finds the users table of a deployed stage.
   for (const name of tableNames) {
     new CfnOutput(root, `${pascalCase(name)}TableName`, { value: data.tables[name].tableName });

@@ -76,6 +76,8 @@ export class StatelessStack extends NestedStack {
   readonly authorizerFunction?: ServiceFunction;
   /** Where every alarm goes: mailed to the adminEmail context's address (it confirms the subscription once). */
   readonly alarms: sns.Topic;
+  /** Where alarms and operational alerts are mailed (the adminEmail context). */
+  readonly adminEmail: string;
   /** The alarms on that topic and the stage's dashboard. */
   readonly monitoring: Monitoring;
 
@@ -106,9 +108,8 @@ export class StatelessStack extends NestedStack {
     };
     // Not encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and an alarm says nothing secret.
     this.alarms = new sns.Topic(this, 'Alarms', { displayName: `Shop ${props.stage} alarms`, enforceSSL: true });
-    const alarmMail = new subscriptions.EmailSubscription(
-      readAdminEmail(this.node.tryGetContext('adminEmail'), mail.address),
-    );
+    this.adminEmail = readAdminEmail(this.node.tryGetContext('adminEmail'), mail.address);
+    const alarmMail = new subscriptions.EmailSubscription(this.adminEmail);
     this.alarms.addSubscription(alarmMail);
     for (const child of this.alarms.node.children) {
       if (!(child instanceof sns.Subscription)) continue;

@@ -58,6 +58,7 @@ export const sandboxOutputs = (
     StorefrontUrl: `${url}/`,
     EventBusName: targets.eventBusName,
     SigningKeySecretArn: targets.signingKeySecretArn,
+    AdminEmail: targets.adminEmail,
     ...Object.fromEntries(
       Object.entries(targets.tables).map(([name, table]) => [`${pascalCase(name as TableName)}TableName`, table]),
     ),

@@ -67,6 +67,8 @@ const main = async (): Promise<number> => {
     `stage=${STAGE}`,
     `sesSender=${sender}`,
     'target=localstack',
+    // The suite signs in as the sample admin (admin@ecommerce.local), as on the sandbox.
+    'demoUsers=true',
     `localstackEdition=${facts.edition}`,
     `localstackArchitecture=${facts.architecture}`,
     // A search domain is a whole OpenSearch in the container: only when asked for.

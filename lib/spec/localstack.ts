@@ -73,6 +73,13 @@ export const localStackAdaptations = [
     differences: ['changed AWS::Lambda::Function Architectures'],
   },
   {
+    name: 'per-ip-limits-off',
+    why: "LocalStack's API Gateway gives a function the address the request came from, and every request of a test run comes from one: the per-IP limits (20 sign-ups or sign-ins per 15 minutes) would refuse the suite after its first tests, and nothing lets a test present another address. The per-IP limits are tested on the sandbox (its forwardedFor capability); the per-account lockout stays on.",
+    change: 'The rate-limited functions get RATE_LIMITS=off, which switches off the per-IP limits only.',
+    appliesTo: always,
+    differences: ['changed AWS::Lambda::Function Environment.Variables.RATE_LIMITS'],
+  },
+  {
     name: 'public-routes-only',
     why: "The community edition's API Gateway never calls a Lambda authorizer (its REST invocation chain has no authorizer step; AWS::ApiGateway::Authorizer has no provider). Behind it the handlers would see no principal, and the admin routes, whose role only the authorizer checks, would be open. Left out instead: on that edition only the public routes exist.",
     change: 'No authorizer, its function, or any route that is not public.',

@@ -140,6 +140,7 @@ describe('the stage: one top-level stack with Data, Api and Web nested stacks', 
     const tableOutputs = tableNames.map((name) => `${pascalCase(name)}TableName`);
     expect(Object.keys(dev.rootTemplate.toJSON().Outputs).sort()).toEqual(
       [
+        'AdminEmail',
         'AlarmTopicArn',
         'ApiUrl',
         'EventBusName',

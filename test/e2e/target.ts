@@ -118,11 +118,8 @@ if (!apiUrl) throw new Error(`Set API_URL, or give ${stackName} an ApiUrl output
 
 export const target = {
   name: targetName,
-  /**
-   * Where the stage mails its operational alerts (the adminEmail context): the sandbox's by default,
-   * E2E_ADMIN_EMAIL for a stage deployed with another.
-   */
-  adminEmail: env.E2E_ADMIN_EMAIL ?? 'admin@ecommerce.local',
+  /** Where the stage mails its operational alerts (its AdminEmail output; E2E_ADMIN_EMAIL overrides it). */
+  adminEmail: env.E2E_ADMIN_EMAIL ?? outputs.AdminEmail ?? 'admin@ecommerce.local',
   /** The API's base URL, without a trailing slash: `${apiUrl}/api/v1/products`. */
   apiUrl,
   /** The AWS endpoint (the sandbox's or LocalStack's); undefined for AWS itself. */

@@ -23,6 +23,7 @@ describe("the sandbox's outputs", () => {
         StorefrontUrl: 'http://127.0.0.1:3000/',
         EventBusName: 'shop-events',
         SigningKeySecretArn: targets.signingKeySecretArn,
+        AdminEmail: targets.adminEmail,
         UsersTableName: 'shop-users',
         CatalogTableName: 'shop-catalog',
         InventoryTableName: 'shop-inventory',
