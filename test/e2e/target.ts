@@ -32,7 +32,10 @@ export type TargetName = 'sandbox' | 'localstack' | 'aws';
  * - `forwardedFor`: the gateway takes the client IP from X-Forwarded-For (a sandbox started with
  *   SANDBOX_TRUST_FORWARDED_FOR=1), so that a test can be many clients; API Gateway never lets a caller choose;
  * - `fastSchedules`: scheduled rules (outbox sweepers, the reconciler) run every few seconds, not at their rates
- *   (a sandbox started with SANDBOX_SCHEDULE_SECONDS).
+ *   (a sandbox started with SANDBOX_SCHEDULE_SECONDS);
+ * - `authorizer`: the routes behind the Lambda authorizer exist (everywhere but a LocalStack community edition);
+ *   a test file that calls none of them is listed in public-route-files.ts, the others are skipped without it
+ *   (test/e2e/setup.ts). E2E_CAPABILITIES does not narrow it.
  */
 export type Capability =
   | 'mail'
@@ -43,7 +46,8 @@ export type Capability =
   | 'webApp'
   | 'process'
   | 'forwardedFor'
-  | 'fastSchedules';
+  | 'fastSchedules'
+  | 'authorizer';
 
 const TARGETS: TargetName[] = ['sandbox', 'localstack', 'aws'];
 const LOCALSTACK_CAPABILITIES: Capability[] = ['mail'];
@@ -82,7 +86,7 @@ const advertised: Capability[] =
 const restriction = env.E2E_CAPABILITIES?.split(',')
   .map((name) => name.trim())
   .filter(Boolean);
-const capabilities = new Set(restriction ? advertised.filter((name) => restriction.includes(name)) : advertised);
+const restricted = (names: Capability[]) => (restriction ? names.filter((name) => restriction.includes(name)) : names);
 
 const readOutputs = async (): Promise<Record<string, Record<string, string>>> => {
   if (env.STACK_OUTPUTS) return JSON.parse(readFileSync(env.STACK_OUTPUTS, 'utf8'));
@@ -106,6 +110,17 @@ const [stackName, outputs] = ((all): [string, Record<string, string>] => {
   }
   return stack;
 })(await readOutputs());
+
+/**
+ * Every target has the routes behind the Lambda authorizer (`authorizer`), except a LocalStack whose edition runs
+ * no authorizer, where the localstack target deploys the public routes only (its output LocalStackAdaptations names
+ * `public-routes-only`).
+ */
+const publicRoutesOnly = (outputs.LocalStackAdaptations ?? '').split(',').includes('public-routes-only');
+const capabilities = new Set<Capability>([
+  ...restricted(advertised),
+  ...(publicRoutesOnly ? [] : ['authorizer' as const]),
+]);
 
 const output = (key: string): string => {
   const value = outputs[key];

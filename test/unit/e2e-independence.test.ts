@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tables } from '../../lib/spec/tables';
+import { PUBLIC_ROUTE_FILES } from '../e2e/public-route-files';
 
 /**
  * The end-to-end suite runs against the sandbox, LocalStack and a deployed stage alike: it knows its target only by
@@ -42,5 +43,10 @@ describe('the end-to-end suite', () => {
         .map(({ line, at }) => `${at}: ${line.trim()}`),
     );
     expect(found).toEqual([]);
+  });
+
+  it.each(PUBLIC_ROUTE_FILES)('runs %s where only the public routes exist: it signs nobody in', (file) => {
+    const text = readFileSync(path.join(E2E_DIR, file), 'utf8');
+    expect(text).not.toMatch(/\b(token|register|signUp|login|loginAdmin|admin\(\)|createCustomers)\b/);
   });
 });
