@@ -43,6 +43,14 @@ const order = (overrides: Partial<OrderRecord> = {}): OrderRecord => ({
 
 const at = (minute: number) => `2026-03-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
 
+/** An order event a change owes, as the outbox keeps it. */
+const owedEvent = (record: OrderRecord, detailType: OwedEvent['detailType'], minute: number) =>
+  domainEvent(
+    detailType,
+    record.correlationId,
+    { orderId: record.id, userId: record.userId, reason: 'X', totalCents: 1, currency: 'USD', lines: [] },
+    new Date(at(minute)),
+  ) as OwedEvent;
 describe('the orders store', () => {
   it('creates an order once and reads it back without its keys', async () => {
     const record = order({ requestHash: 'hash-of-the-request' });
@@ -72,16 +80,51 @@ describe('the orders store', () => {
     expect(await store.get(record.id)).toEqual(shipped);
   });
 
+  it('answers a transaction from the order as the caller read it, as a read after the write would', async () => {
+    const outbox = dynamoOutbox('orders', local.client);
+    const record = order();
+    await store.create(record);
+    const confirmed = owedEvent(record, 'OrderConfirmed', 1);
+    const answered = await store.transition(
+      record.id,
+      ['PENDING'],
+      { status: 'CONFIRMED', at: at(1) },
+      { paymentId: 'pay_1' },
+      [confirmed],
+      record,
+    );
+    expect(answered).toEqual(await store.get(record.id));
+
+    const attention = { from: 'CONFIRMED' as const, reason: 'COMMIT_FAILED', at: at(2), steps: ['CommitStock'] };
+    const flagged = owedEvent(record, 'OrderFailed', 2);
+    const held = await store.transition(
+      record.id,
+      ['CONFIRMED'],
+      { status: 'REQUIRES_ATTENTION', at: at(2), reason: 'COMMIT_FAILED' },
+      { attention, failureReason: 'COMMIT_FAILED' },
+      [flagged],
+      answered,
+    );
+    expect(held).toEqual(await store.get(record.id));
+    const shipped = owedEvent(record, 'OrderShipped', 3);
+    const resolved = await store.transition(
+      record.id,
+      ['REQUIRES_ATTENTION'],
+      { status: 'CONFIRMED', at: at(3), by: 'usr_admin' },
+      { clearAttention: true },
+      [shipped],
+      held,
+    );
+    expect(resolved).toEqual(await store.get(record.id));
+    expect(resolved.attention).toBeUndefined();
+    await outbox.remove([confirmed, flagged, shipped]);
+  });
+
   it('writes the events a change owes in the outbox, in the same transaction: none when the change is refused', async () => {
     const outbox = dynamoOutbox('orders', local.client);
     const record = order();
     const owed = (detailType: 'OrderPlaced' | 'OrderConfirmed' | 'OrderFailed', minute: number) =>
-      domainEvent(
-        detailType,
-        record.correlationId,
-        { orderId: record.id, userId: record.userId, reason: 'X', totalCents: 1, currency: 'USD', lines: [] },
-        new Date(at(minute)),
-      ) as OwedEvent;
+      owedEvent(record, detailType, minute);
     const placed = owed('OrderPlaced', 0);
     const confirmed = owed('OrderConfirmed', 1);
     const refused = owed('OrderFailed', 2);
