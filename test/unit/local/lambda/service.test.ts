@@ -101,7 +101,7 @@ describe('LocalLambda', () => {
       await lambda.invoke(fn('calls-aws'), { url: `http://${host}/`, count: 0, busyMs: 0 });
 
       expect(counted).toEqual([{ 'dynamodb.GetItem': 3 }]);
-      if (existsSync('/proc/thread-self/stat')) {
+      if (existsSync('/proc/thread-self/schedstat')) {
         expect(lambda.stats().functions['calls-aws']?.cpuMs.invocations).toBeGreaterThanOrEqual(200);
       }
     } finally {
