@@ -71,8 +71,8 @@ export const countingOrdersStore = (store: OrdersStore, metrics: MetricsSink = s
     if (created) emit(metrics, order, METRIC.placed, MetricUnit.Count, 1);
     return created;
   },
-  async transition(id, from, entry, extra, events) {
-    const updated = await store.transition(id, from, entry, extra, events);
+  async transition(id, from, entry, extra, events, read) {
+    const updated = await store.transition(id, from, entry, extra, events, read);
     settled(metrics, updated, entry);
     return updated;
   },

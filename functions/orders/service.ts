@@ -308,7 +308,9 @@ export const listAllOrders = async (
 
 /**
  * One status change of the order, with the event it owes the bus (built from the order as read, at the change's
- * time) written in the same transaction and published right after.
+ * time) written in the same transaction and published right after. Answers the order read again after the write,
+ * or, for a caller that needs only the new status and the order's fixed fields (`asRead`), the order as read with
+ * the change applied (one read less).
  */
 const move = async (
   deps: OrdersDeps,
@@ -317,10 +319,18 @@ const move = async (
   entry: Omit<HistoryEntry, 'at'>,
   extra: TransitionExtra = {},
   event?: (at: Date) => OwedEvent,
+  { asRead = false }: { asRead?: boolean } = {},
 ) => {
   const at = clock(deps);
   const events = event ? [event(at)] : [];
-  const updated = await deps.orders.transition(record.id, from, { ...entry, at: at.toISOString() }, extra, events);
+  const updated = await deps.orders.transition(
+    record.id,
+    from,
+    { ...entry, at: at.toISOString() },
+    extra,
+    events,
+    asRead ? record : undefined,
+  );
   await deliver(deps, events);
   return updated;
 };
@@ -395,6 +405,7 @@ export const confirmOrder = async (deps: OrdersDeps, orderId: string, paymentId?
           },
           at,
         ),
+      { asRead: true },
     );
     return { orderId, status: confirmed.status };
   } catch (error) {
@@ -422,6 +433,7 @@ export const failOrder = async (deps: OrdersDeps, orderId: string, reason: strin
       { status: 'FAILED', reason },
       { failureReason: reason },
       (at) => orderEvent(record, 'OrderFailed', { reason }, at),
+      { asRead: true },
     );
     return { orderId, status: failed.status };
   } catch (error) {
@@ -474,6 +486,7 @@ export const requireAttention = async (
             },
             eventAt,
           ),
+        { asRead: true },
       );
       logger.error('order requires attention', { orderId, ...attention });
       return { orderId, status: 'REQUIRES_ATTENTION' as const };

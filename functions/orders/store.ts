@@ -115,6 +115,20 @@ export interface Page<T> {
 }
 
 const orderKey = (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' });
+
+/** The order after a transition's write, as that write sets it (see `transition`). */
+const applied = (order: OrderRecord, entry: HistoryEntry, extra: TransitionExtra): OrderRecord => {
+  const { attention: _cleared, ...withoutAttention } = order;
+  return {
+    ...(extra.clearAttention ? withoutAttention : order),
+    status: entry.status,
+    history: [...order.history, entry],
+    updatedAt: entry.at,
+    ...(extra.failureReason && { failureReason: extra.failureReason }),
+    ...(extra.paymentId && { paymentId: extra.paymentId }),
+    ...(extra.attention && { attention: extra.attention }),
+  };
+};
 const fromItem = itemReader('order', orderItem);
 
 /** The orders table: the only code that knows its keys. Every status change is conditional. */
@@ -197,7 +211,9 @@ export const ordersStore = (client = documentClient) => {
     /**
      * Moves the order from one of `from` to `to` and appends the change to its history, in one conditional write
      * (two concurrent changes can never both apply), with the events the change owes the bus put in the outbox in
-     * the same transaction.
+     * the same transaction. Answers the order as it is now: read again after a transaction (which answers nothing),
+     * unless the caller hands the order as it read it (`read`) and needs no more than its fixed fields and what this
+     * write set (a saga step answering the status): then that order with the change applied, one read less.
      */
     async transition(
       id: string,
@@ -205,6 +221,7 @@ export const ordersStore = (client = documentClient) => {
       entry: HistoryEntry,
       extra: TransitionExtra = {},
       events: OwedEvent[] = [],
+      read?: OrderRecord,
     ): Promise<OrderRecord> {
       const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
       const set = [
@@ -260,6 +277,7 @@ export const ordersStore = (client = documentClient) => {
           return undefined;
         },
       });
+      if (read) return applied(read, entry, extra);
       const updated = await get(id);
       if (!updated) throw new OrderNotFoundError(id);
       return updated;
