@@ -256,7 +256,7 @@ const COMMIT: Move = { from: 'RESERVED', to: 'COMMITTED', perUnit: { reserved: -
 const RELEASE: Move = { from: 'RESERVED', to: 'RELEASED', perUnit: { available: 1, reserved: -1 } };
 const RESTOCK: Move = { from: 'COMMITTED', to: 'RESTOCKED', perUnit: { available: 1, sold: -1 } };
 
-const changeOf = (reservation: ReservationRecord, move: Move): ReservationChange => ({
+const changeOf = (reservation: Pick<ReservationRecord, 'sku' | 'quantity'>, move: Move): ReservationChange => ({
   sku: reservation.sku,
   quantity: reservation.quantity,
   from: move.from,
@@ -316,7 +316,15 @@ const statusOf = (orderId: string, skus: string[], reservations: ReservationReco
  * as they are (a retry); released ones too (the order was cancelled meanwhile and its stock is back).
  */
 export const commitOrderStock = async (deps: InventoryDeps, input: OrderStockInput): Promise<OrderStockStatus> => {
-  const skus = mergeLines(input.lines).map((line) => line.sku);
+  const lines = mergeLines(input.lines);
+  // The usual case, every line's reservation still RESERVED as reserved, is one conditional transaction with nothing
+  // read first. Any other (a retry after a commit, a release meanwhile, a missing line) fails a condition and changes
+  // nothing; it is then settled from the reservations as they are.
+  const expected = lines.map((line) => changeOf(line, COMMIT));
+  if ((await deps.store.transition(input.orderId, expected, clock(deps))) === 'applied') {
+    return { orderId: input.orderId, lines: lines.map((line) => ({ ...line, status: COMMIT.to })) };
+  }
+  const skus = lines.map((line) => line.sku);
   const settled = await settle(deps, input.orderId, skus, (status) => (status === 'RESERVED' ? COMMIT : undefined), {
     requireAll: true,
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   InvalidReservationTransitionError,
   OutOfStockError,
@@ -331,6 +331,25 @@ describe('the checkout steps', () => {
     await reserveForOrder(deps, { sku: 'A', orderId: 'o-2', quantity: 1 }, 'c');
     await expect(commitOrderStock(deps, partial)).rejects.toBeInstanceOf(ReservationNotFoundError);
     expect(fake.reservation('A', 'o-2')?.status).toBe('RESERVED');
+  });
+
+  it('commit: the usual case is one write with no read; a retry after it reads and writes nothing more', async () => {
+    const { deps, fake } = setup({ A: 10, B: 10 });
+    const input = order('o-1', [
+      ['A', 1],
+      ['B', 2],
+      ['A', 1],
+    ]);
+    await reserveOrderStock(deps, input);
+    const reads = vi.spyOn(fake.store, 'getReservations');
+    expect((await commitOrderStock(deps, input)).lines).toEqual([
+      { sku: 'A', quantity: 2, status: 'COMMITTED' },
+      { sku: 'B', quantity: 2, status: 'COMMITTED' },
+    ]);
+    expect([reads.mock.calls.length, fake.writes.transition]).toEqual([0, 1]);
+    await commitOrderStock(deps, input);
+    expect([reads.mock.calls.length, fake.writes.transition]).toEqual([1, 1]);
+    expect(fake.stock('A')).toMatchObject({ available: 8, reserved: 0, sold: 2 });
   });
 
   it('commit: leaves released lines alone (the order was cancelled meanwhile)', async () => {
