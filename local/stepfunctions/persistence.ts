@@ -82,7 +82,9 @@ export class ExecutionJournal {
     arn: string,
     outcome: { status: ExecutionStatus; stopDate: Date; output?: string; error?: string; cause?: string },
   ): void {
-    this.file(arn).append({ ...outcome, type: 'closed', stopDate: outcome.stopDate.getTime() });
+    const journal = this.file(arn);
+    journal.append({ ...outcome, type: 'closed', stopDate: outcome.stopDate.getTime() });
+    journal.close();
   }
 
   /** The execution's history events, read from its file. */
