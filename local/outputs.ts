@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pascalCase } from '../lib/constructs/naming';
 import type { BindingTargets } from '../lib/spec/environment';
+import { pascalCase } from '../lib/spec/naming';
 import type { TableName } from '../lib/spec/tables';
 
 /** What the sandbox calls itself where a deployed stage is `Shop-<stage>`. */

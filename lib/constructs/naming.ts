@@ -1,10 +1,6 @@
-/** `list-products` -> `ListProducts`, `{id}` -> `Id`: construct ids from the tables' names. */
-export const pascalCase = (text: string): string =>
-  text
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word.length > 0)
-    .map((word) => word[0]?.toUpperCase() + word.slice(1))
-    .join('');
+import { pascalCase } from '../spec/naming';
+
+export { pascalCase };
 
 /** The bounded context of a handler is the first folder of its path: `catalog/handlers/http/get-product` -> `catalog`. */
 export const contextOf = (handler: string): string => {

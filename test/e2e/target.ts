@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, type TestFunction } from 'vitest';
-import { pascalCase } from '../../lib/constructs/naming';
 import { ENV } from '../../lib/spec/env';
+import { pascalCase } from '../../lib/spec/naming';
 import { checkout } from '../../lib/spec/state-machines';
 import { type TableName, tables } from '../../lib/spec/tables';
 
