@@ -66,6 +66,8 @@ export const listProducts = async (store: CatalogStore, query: ListProductsQuery
   // The cursor is bound to the query it continues.
   const fingerprint = JSON.stringify([categoryId ?? null, minCents ?? null, maxCents ?? null, sortBy, descending]);
   const startKey = decodeCursor(query.cursor, fingerprint, store.listingKeySchema({ categoryId, sortBy }));
+  // A name with no letter or digit (`!`) is no category's: none has an empty id, which no index key may be either.
+  if (categoryId === '') return { items: [], nextCursor: null };
   const page = await store.listProducts({
     categoryId,
     minCents,

@@ -95,6 +95,12 @@ describe('GET /api/v1/products', () => {
     }
     const { body: none } = await products('?category=garden');
     expect(none.items).toEqual([]);
+    // No category's name lacks a letter or digit: none is found, rather than an index key DynamoDB refuses.
+    for (const nameless of ['%21', '-', '%20%2A%20']) {
+      const { status, body } = await call<{ items: unknown[] }>(`/api/v1/products?category=${nameless}`);
+      expect(status).toBe(200);
+      expect(body).toEqual({ items: [], nextCursor: null });
+    }
   });
 
   it('filters by price range (inclusive) and sorts by price both ways', async () => {
