@@ -19,9 +19,12 @@ import {
   functionsPerUnit,
   machineLoad,
   percentile,
+  placeBenchOrder,
   sandboxStats,
+  signInAdmin,
   sleep,
   startBenchSandbox,
+  stockSampleProducts,
   waitQuiet,
 } from './sandbox';
 
@@ -31,46 +34,18 @@ const COST_SAMPLE = 10;
 const POPULAR = { productId: 'prod-ssd-001', sku: 'SSD-001' };
 const P99_BUDGET_MS = 1000;
 const MIXED_TARGET = 25;
-const address = { name: 'Bench', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
 
 const sandbox = await startBenchSandbox();
 const api = apiClient(sandbox.url);
 const loadAtStart = machineLoad();
 
 try {
-  const admin = (
-    await api('/api/v1/auth/login', {
-      method: 'POST',
-      json: { email: 'admin@ecommerce.local', password: 'admin123' },
-    })
-  ).body.token as string;
-  for (const product of sampleProducts) {
-    const set = await api(`/api/v1/inventory/${product.sku}`, {
-      method: 'PUT',
-      token: admin,
-      json: { available: 1_000_000 },
-    });
-    if (set.status !== 200) throw new Error(`stock of ${product.sku} not set: ${set.status}`);
-  }
+  await stockSampleProducts(api, await signInAdmin(api), 1_000_000);
   const customers = await benchCustomers(CUSTOMERS);
   const { dynamodbLocal } = await sandboxStats(sandbox.url);
   type Customer = (typeof customers)[number];
 
-  const place = async (customer: Customer, productId: string) => {
-    await api(`/api/v1/cart/${customer.userId}/items`, {
-      method: 'POST',
-      token: customer.token,
-      json: { productId, quantity: 1 },
-    });
-    const started = Date.now();
-    const placed = await api('/api/v1/orders', {
-      method: 'POST',
-      token: customer.token,
-      json: { shippingAddress: address, paymentMethod: { type: 'card', token: 'tok_visa' } },
-    });
-    if (placed.status !== 202) throw new Error(`order refused: ${placed.status} ${JSON.stringify(placed.body)}`);
-    return { orderId: placed.body.id as string, started };
-  };
+  const place = (customer: Customer, productId: string) => placeBenchOrder(api, customer, productId);
 
   /** Milliseconds from POST /orders to CONFIRMED, from the order's history; then waits for the emptied cart. */
   const settle = async (customer: Customer, { orderId, started }: { orderId: string; started: number }) => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { sampleProducts } from '../../lib/spec/sample-data';
 import { createBulkCustomers, sandboxAwsEnvironment } from '../support/bulk-customers';
 import { spawnSandbox } from '../support/spawn-sandbox';
 
@@ -47,6 +48,57 @@ export const apiClient =
     // biome-ignore lint/suspicious/noExplicitAny: benchmark replies are read ad hoc
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
   };
+
+export type BenchApi = ReturnType<typeof apiClient>;
+
+/** The sample admin's token (the sandbox's demo account). */
+export const signInAdmin = async (api: BenchApi): Promise<string> =>
+  (await api('/api/v1/auth/login', { method: 'POST', json: { email: 'admin@ecommerce.local', password: 'admin123' } }))
+    .body.token as string;
+
+/** Gives every sample product `available` units, so that a benchmark measures checkouts, not stock-outs. */
+export const stockSampleProducts = async (api: BenchApi, adminToken: string, available: number) => {
+  for (const product of sampleProducts) {
+    const set = await api(`/api/v1/inventory/${product.sku}`, {
+      method: 'PUT',
+      token: adminToken,
+      json: { available },
+    });
+    if (set.status !== 200) throw new Error(`stock of ${product.sku} not set: ${set.status}`);
+  }
+};
+
+const BENCH_ADDRESS = {
+  name: 'Bench',
+  line1: '1 Main Street',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+
+/**
+ * Puts one unit of the product in the customer's cart and places the order (POST /orders, card tok_visa);
+ * `started` is when the POST was sent.
+ */
+export const placeBenchOrder = async (
+  api: BenchApi,
+  customer: { userId: string; token: string },
+  productId: string,
+): Promise<{ orderId: string; started: number }> => {
+  await api(`/api/v1/cart/${customer.userId}/items`, {
+    method: 'POST',
+    token: customer.token,
+    json: { productId, quantity: 1 },
+  });
+  const started = Date.now();
+  const placed = await api('/api/v1/orders', {
+    method: 'POST',
+    token: customer.token,
+    json: { shippingAddress: BENCH_ADDRESS, paymentMethod: { type: 'card', token: 'tok_visa' } },
+  });
+  if (placed.status !== 202) throw new Error(`order refused: ${placed.status} ${JSON.stringify(placed.body)}`);
+  return { orderId: placed.body.id as string, started };
+};
 
 /** What GET /_aws/stats answers, in the parts the benchmarks read. */
 export interface SandboxStats {

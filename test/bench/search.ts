@@ -15,6 +15,7 @@ import {
   machineLoad,
   percentile,
   sandboxStats,
+  signInAdmin,
   startBenchSandbox,
 } from './sandbox';
 
@@ -82,9 +83,7 @@ const pool = async (count: number, concurrency: number, task: (i: number) => Pro
 };
 
 try {
-  const admin = (
-    await api('/api/v1/auth/login', { method: 'POST', json: { email: 'admin@ecommerce.local', password: 'admin123' } })
-  ).body.token as string;
+  const admin = await signInAdmin(api);
   const before = (await api('/api/v1/search?limit=1')).body.total as number;
 
   const { dynamodbLocal } = await sandboxStats(sandbox.url);

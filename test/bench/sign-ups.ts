@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { routes } from '../../lib/spec/routes';
-import { apiClient, percentile, startBenchSandbox } from './sandbox';
+import { apiClient, percentile, signInAdmin, startBenchSandbox } from './sandbox';
 
 interface LambdaStats {
   instances: number;
@@ -87,9 +87,7 @@ try {
   );
 
   // Every HTTP function once (an admin's call with an empty body: a 4xx warms an instance as well as a 200 does).
-  const admin = (
-    await api('/api/v1/auth/login', { method: 'POST', json: { email: 'admin@ecommerce.local', password: 'admin123' } })
-  ).body.token as string;
+  const admin = await signInAdmin(api);
   const warmStatuses: Record<number, number> = {};
   // Not logout: it would end the admin's session for the routes after it.
   for (const route of routes.filter((r) => r.path !== '/api/v1/auth/logout')) {

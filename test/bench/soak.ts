@@ -13,9 +13,12 @@ import {
   MB,
   machineLoad,
   percentile,
+  placeBenchOrder,
   sandboxStats,
+  signInAdmin,
   sleep,
   startBenchSandbox,
+  stockSampleProducts,
   waitQuiet,
 } from './sandbox';
 
@@ -24,24 +27,13 @@ const RATE = Number(process.env.BENCH_SOAK_RATE ?? 5);
 const READS_PER_SECOND = 10;
 const WINDOW_MS = 30_000;
 const CUSTOMERS = Math.max(20, RATE * 8);
-const address = { name: 'Soak', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
 
 const sandbox = await startBenchSandbox();
 const api = apiClient(sandbox.url);
 const loadAtStart = machineLoad();
 
 try {
-  const admin = (
-    await api('/api/v1/auth/login', { method: 'POST', json: { email: 'admin@ecommerce.local', password: 'admin123' } })
-  ).body.token as string;
-  for (const product of sampleProducts) {
-    const set = await api(`/api/v1/inventory/${product.sku}`, {
-      method: 'PUT',
-      token: admin,
-      json: { available: 1_000_000 },
-    });
-    if (set.status !== 200) throw new Error(`stock of ${product.sku} not set: ${set.status}`);
-  }
+  await stockSampleProducts(api, await signInAdmin(api), 1_000_000);
   const customers = await benchCustomers(CUSTOMERS);
   const free = [...customers];
   type Customer = (typeof customers)[number];
@@ -53,21 +45,11 @@ try {
   /** One customer's checkout, to CONFIRMED and the emptied cart (the customer is free for another then). */
   const checkout = async (customer: Customer) => {
     try {
-      await api(`/api/v1/cart/${customer.userId}/items`, {
-        method: 'POST',
-        token: customer.token,
-        json: { productId: pick(sampleProducts).id, quantity: 1 },
-      });
-      const placed = await api('/api/v1/orders', {
-        method: 'POST',
-        token: customer.token,
-        json: { shippingAddress: address, paymentMethod: { type: 'card', token: 'tok_visa' } },
-      });
-      if (placed.status !== 202) throw new Error(`order refused: ${placed.status}`);
+      const placed = await placeBenchOrder(api, customer, pick(sampleProducts).id);
       const deadline = Date.now() + 60_000;
       await sleep(1000);
       for (;;) {
-        const { body } = await api(`/api/v1/orders/${placed.body.id}`, { token: customer.token });
+        const { body } = await api(`/api/v1/orders/${placed.orderId}`, { token: customer.token });
         if (body.status === 'CONFIRMED') break;
         if (body.status !== 'PENDING' || Date.now() > deadline) {
           throw new Error(`order ended ${body.status} ${body.failureReason ?? ''}`);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { ROOT_DIR } from '../../local/sandbox';
-import { apiClient, startBenchSandbox } from './sandbox';
+import { apiClient, signInAdmin, startBenchSandbox } from './sandbox';
 
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 15);
 const ENTRY_BUDGET_KB = 150;
@@ -74,9 +74,7 @@ try {
     json: { email, password: 'bench-password', first_name: 'Bench', last_name: 'Shopper' },
   });
   const { token, user } = registered.body as { token: string; user: { id: string } };
-  const admin = (
-    await api('/api/v1/auth/login', { method: 'POST', json: { email: 'admin@ecommerce.local', password: 'admin123' } })
-  ).body.token as string;
+  const admin = await signInAdmin(api);
   for (const productId of ['prod-laptop-001', 'prod-mouse-001']) {
     await api(`/api/v1/cart/${user.id}/items`, { method: 'POST', token, json: { productId, quantity: 1 } });
   }
