@@ -9,6 +9,7 @@ import {
   expect,
   expectAccessible,
   expectNoHorizontalScroll,
+  orderByApi,
   PHONE,
   registerByApi,
   screenshot,
@@ -155,27 +156,7 @@ test('an order whose refund kept failing is listed as needing attention, and the
     expect(fault.status()).toBe(201);
     faults.push(((await fault.json()) as { id: string }).id);
   }
-  const placed = await page.request.post('/api/v1/orders', {
-    data: {
-      shippingAddress: {
-        name: 'Robin Buyer',
-        line1: '1 Main Street',
-        city: 'Springfield',
-        postalCode: '12345',
-        country: 'US',
-      },
-      paymentMethod: { type: 'card', token: 'tok_visa' },
-    },
-    headers: { ...customer.bearer, 'Idempotency-Key': `browser-${randomUUID()}` },
-  });
-  const { id: orderId } = (await placed.json()) as { id: string };
-  const statusOf = async () =>
-    (
-      (await (await page.request.get(`/api/v1/orders/${orderId}`, { headers: customer.bearer })).json()) as {
-        status: string;
-      }
-    ).status;
-  await expect.poll(statusOf, { timeout: 30_000 }).toBe('REQUIRES_ATTENTION');
+  const orderId = await orderByApi(page.request, customer, 'REQUIRES_ATTENTION');
   for (const id of faults) expect((await page.request.delete(`/_aws/faults?id=${id}`)).status()).toBe(204);
   await page.context().clearCookies();
 

@@ -150,8 +150,12 @@ export const addToCartByApi = async (
   expect(added.status()).toBe(200);
 };
 
-/** Orders the customer's cart over the API with the Visa test card and waits until it is CONFIRMED. */
-export const confirmedOrderByApi = async (request: APIRequestContext, customer: ApiCustomer): Promise<string> => {
+/** Orders the customer's cart over the API with the Visa test card and waits until the order has `status`. */
+export const orderByApi = async (
+  request: APIRequestContext,
+  customer: ApiCustomer,
+  status: 'CONFIRMED' | 'REQUIRES_ATTENTION' = 'CONFIRMED',
+): Promise<string> => {
   const placed = await request.post('/api/v1/orders', {
     data: {
       shippingAddress: {
@@ -170,6 +174,10 @@ export const confirmedOrderByApi = async (request: APIRequestContext, customer: 
   const statusOf = async () =>
     ((await (await request.get(`/api/v1/orders/${id}`, { headers: customer.bearer })).json()) as { status: string })
       .status;
-  await expect.poll(statusOf, { timeout: 30_000 }).toBe('CONFIRMED');
+  await expect.poll(statusOf, { timeout: 30_000 }).toBe(status);
   return id;
 };
+
+/** Orders the customer's cart over the API with the Visa test card and waits until it is CONFIRMED. */
+export const confirmedOrderByApi = (request: APIRequestContext, customer: ApiCustomer): Promise<string> =>
+  orderByApi(request, customer);
