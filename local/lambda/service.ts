@@ -31,7 +31,7 @@ export interface LocalLambdaOptions {
   /** Instances per function at most, i.e. the invocations it runs at once (default: DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /**
-   * Synchronous invocations that may wait for an instance of a busy function; one more is throttled (default 100).
+   * Synchronous invocations that may wait for an instance of a busy function; one more is throttled (default 1,000).
    * Asynchronous ones (InvokeOptions.asynchronous) wait in any number, as in Lambda's own queue.
    */
   maxQueued?: number;
@@ -86,7 +86,12 @@ export interface LambdaStats {
  * CPU-bound function (bcrypt) gains no throughput, and each of its invocations slows towards its timeout.
  */
 export const DEFAULT_CONCURRENCY = Math.min(10, Math.max(4, 2 * availableParallelism()));
-const DEFAULT_MAX_QUEUED = 100;
+/**
+ * Lambda runs 1,000 invocations of an account at once by default before it throttles; here the ones beyond the
+ * instances wait instead, so a burst a deployed stage takes (every protected request of it calls the one
+ * authorizer) is slower here but not refused.
+ */
+const DEFAULT_MAX_QUEUED = 1000;
 const DEFAULT_IDLE_MS = 10 * 60_000;
 const DEFAULT_MAX_INSTANCES = 48;
 

@@ -64,7 +64,8 @@ export const placeOrder = (token: string, cardToken = 'tok_visa', headers: Recor
 export const settled = async (orderId: string, token: string, timeoutMs = 60_000): Promise<OrderView> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await call<OrderView>(`/api/v1/orders/${orderId}`, { token });
+    const { status, body } = await call<OrderView>(`/api/v1/orders/${orderId}`, { token });
+    if (status !== 200) throw new Error(`GET order ${orderId} answered ${status}: ${JSON.stringify(body)}`);
     if (body.status !== 'PENDING') return body;
     if (Date.now() > deadline) throw new Error(`order ${orderId} still PENDING`);
     await new Promise((resolve) => setTimeout(resolve, 150));
