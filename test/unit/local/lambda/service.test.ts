@@ -226,6 +226,16 @@ describe('LocalLambda', () => {
     expect(lambda.stats().functions.sleep).toMatchObject({ coldStarts: 2, peakInstances: 2, throttles: 1 });
   });
 
+  it('by default lets 1,000 wait, as many as an AWS account runs at once, and throttles the next', async () => {
+    const { lambda, dir } = start({ concurrency: 2 });
+    const marker = path.join(dir, 'ran.mark');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 1003 }, () => lambda.invoke(fn('sleep'), { ms: 0, marker })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1002);
+    expect(lambda.stats().functions.sleep).toMatchObject({ invocations: 1002, throttles: 1 });
+  });
+
   it('tells the caller when a waiting invocation starts: once an instance is free', async () => {
     const { lambda, dir } = start({ concurrency: 1 });
     const spec = fn('sleep');
