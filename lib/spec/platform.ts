@@ -34,8 +34,8 @@ export const platformKeys = {
   pendingAlerts: 'ALERTS#PENDING',
   /** The IPs an admin signed in from. */
   adminIps: (userId: string) => ({ pk: `ADMIN_IPS#${userId}`, sk: 'ADMIN_IPS' }),
-  /** A fixed-window rate-limit counter. */
-  rateWindow: (name: string, start: number) => ({ pk: `RATE#${name}`, sk: `WINDOW#${start}` }),
+  /** A rate-limit counter: its open window's start and count. */
+  rateWindow: (name: string) => ({ pk: `RATE#${name}`, sk: 'WINDOW' }),
   /** The partition of one idempotency scope (Powertools keeps every record of a scope in it). */
   idempotency: (scope: string) => `${IDEMPOTENCY}${scope}`,
   /** The event journal's entry; the journal by day is a gsi1 partition. */

@@ -48,18 +48,33 @@ describe("the rate limiter on the target's DynamoDB, with a configurable window"
     dynamo.destroy();
   });
 
-  it('counts within a window and starts again in the next one', async () => {
+  it('counts within a window opened by the first request, and opens the next one once it is over', async () => {
     const limiter = rateLimiter(dynamo);
     const rule = { limit: 2, windowSeconds: 10 };
     const key = `test#${randomUUID()}`;
-    const start = new Date(Math.ceil(Date.now() / 10_000) * 10_000);
+    // Not on a multiple of the window: the window starts with the first request, wherever the clock is.
+    const start = new Date(Math.ceil(Date.now() / 10_000) * 10_000 + 3_700);
     const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
-    expect((await limiter.hit(key, rule, at(0))).allowed).toBe(true);
+    expect(await limiter.hit(key, rule, at(0))).toMatchObject({ allowed: true, remaining: 1, resetSeconds: 10 });
     expect((await limiter.peek(key, rule, at(1))).allowed).toBe(true);
     expect(await limiter.hit(key, rule, at(1))).toMatchObject({ allowed: true, remaining: 0 });
+    // Past the next multiple of 10 s, the window is still the one opened at 0.
     expect(await limiter.hit(key, rule, at(9))).toMatchObject({ allowed: false, resetSeconds: 1 });
     expect((await limiter.peek(key, rule, at(9))).allowed).toBe(false);
+    expect(await limiter.take(key, rule, at(9.5))).toMatchObject({ allowed: false, resetSeconds: 1 });
     expect(await limiter.hit(key, rule, at(10))).toMatchObject({ allowed: true, remaining: 1, resetSeconds: 10 });
+    expect(await limiter.take(key, rule, at(12))).toMatchObject({ allowed: true, remaining: 0, resetSeconds: 8 });
+    await limiter.refund(key, rule, at(12));
+    expect(await limiter.peek(key, rule, at(13))).toMatchObject({ allowed: true, remaining: 1 });
+  });
+
+  it('takes at most the limit of concurrent takes, across a window that opens among them', async () => {
+    const limiter = rateLimiter(dynamo);
+    const rule = { limit: 5, windowSeconds: 60 };
+    const key = `test#${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 30 }, () => limiter.take(key, rule)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    expect((await limiter.peek(key, rule)).remaining).toBe(0);
   });
 
   it('counts concurrent hits exactly (atomic increments)', async () => {
