@@ -6,7 +6,14 @@ import { type APIRequestContext, test as base, expect, type Page } from '@playwr
 
 export { expect } from '@playwright/test';
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+/**
+ * Where the journeys' screenshots go: the README's own (docs/screenshots/) with `npm run screenshots`, else beside
+ * Playwright's other results, so that a test run leaves the working tree as it found it.
+ */
+const SCREENSHOTS = path.resolve(
+  import.meta.dirname,
+  process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots' : '../../.playwright-results/screenshots',
+);
 
 export const PHONE = { width: 390, height: 844 };
 
@@ -82,7 +89,7 @@ export const expectNoHorizontalScroll = async (page: Page) => {
   expect(overflow, 'horizontal overflow in CSS pixels').toBeLessThanOrEqual(0);
 };
 
-/** Saves a screenshot of the page under docs/screenshots/ (the README shows them). */
+/** Saves a screenshot of the page (see SCREENSHOTS). */
 export const screenshot = async (page: Page, name: string) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
