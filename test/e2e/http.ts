@@ -23,23 +23,30 @@ export interface CallOptions extends RequestInit {
   json?: unknown;
 }
 
-/** Calls the platform over HTTP; `path` is relative to the host (e.g. `/api/v1/products`). */
-export const call = async <T = unknown>(path: string, options: CallOptions = {}): Promise<Reply<T>> => {
-  const { ip, token, json, headers, ...init } = options;
-  const response = await fetch(`${apiUrl()}${path}`, {
+/** Sends `json` (when given) as a JSON body; answers the reply, its body parsed where it says it is JSON. */
+const request = async <T>(url: string, { json, headers, ...init }: RequestInit & { json?: unknown }) => {
+  const response = await fetch(url, {
     ...init,
-    headers: {
-      'X-Forwarded-For': ip ?? newIp(),
-      ...(token && { Authorization: `Bearer ${token}` }),
-      ...(json !== undefined && { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
+    headers: { ...(json !== undefined && { 'Content-Type': 'application/json' }), ...headers },
     ...(json !== undefined && { body: JSON.stringify(json) }),
   });
   const text = await response.text();
   let body: unknown = text;
   if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
-  return { status: response.status, headers: response.headers, body: body as T };
+  return { status: response.status, headers: response.headers, body: body as T } satisfies Reply<T>;
+};
+
+/** Calls the platform over HTTP; `path` is relative to the host (e.g. `/api/v1/products`). */
+export const call = async <T = unknown>(path: string, options: CallOptions = {}): Promise<Reply<T>> => {
+  const { ip, token, headers, ...init } = options;
+  return request<T>(`${apiUrl()}${path}`, {
+    ...init,
+    headers: {
+      'X-Forwarded-For': ip ?? newIp(),
+      ...(token && { Authorization: `Bearer ${token}` }),
+      ...headers,
+    },
+  });
 };
 
 export interface ErrorBody {
@@ -80,16 +87,7 @@ export const loginAdmin = async (): Promise<string> => {
  */
 export const callEndpoint = async <T = unknown>(path: string, init: RequestInit & { json?: unknown } = {}) => {
   if (!target.awsEndpoint) throw new Error(`${path} needs an AWS endpoint (AWS_ENDPOINT_URL)`);
-  const { json, headers, ...rest } = init;
-  const response = await fetch(`${target.awsEndpoint}${path}`, {
-    ...rest,
-    headers: { ...(json !== undefined && { 'Content-Type': 'application/json' }), ...headers },
-    ...(json !== undefined && { body: JSON.stringify(json) }),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
-  return { status: response.status, headers: response.headers, body: body as T } satisfies Reply<T>;
+  return request<T>(`${target.awsEndpoint}${path}`, init);
 };
 
 /** A message SES sent, as `/_aws/ses` shows it (LocalStack's shape, the sandbox's too). */
