@@ -183,9 +183,7 @@ export const readAppConfig = (node: Node): AppConfig => {
 export const adaptationsOf = (config: AppConfig): ReadonlySet<AdaptationName> =>
   new Set(
     config.target === 'localstack'
-      ? adaptationsFor(config.localstack ?? DEFAULT_LOCALSTACK_OPTIONS).map(
-          (adaptation) => adaptation.name as AdaptationName,
-        )
+      ? adaptationsFor(config.localstack ?? DEFAULT_LOCALSTACK_OPTIONS).map((adaptation) => adaptation.name)
       : [],
   );
 

@@ -11,6 +11,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import { stackPrefix } from '../lib/app-config';
+import { DEFAULT_LOCALSTACK_OPTIONS } from '../lib/spec/localstack';
 import { PUBLIC_ROUTE_FILES } from '../test/e2e/public-route-files';
 import { checkPrerequisites, describeProblems, type Facts } from './localstack/prerequisites';
 
@@ -43,8 +44,8 @@ const main = async (): Promise<number> => {
   }
   const facts: Required<Pick<Facts, 'endpoint' | 'edition' | 'architecture'>> = {
     endpoint: report.facts.endpoint,
-    edition: report.facts.edition ?? 'pro',
-    architecture: report.facts.architecture ?? 'x86_64',
+    edition: report.facts.edition ?? DEFAULT_LOCALSTACK_OPTIONS.edition,
+    architecture: report.facts.architecture ?? DEFAULT_LOCALSTACK_OPTIONS.architecture,
   };
   const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
   const sender =

@@ -164,5 +164,5 @@ export const targetDifferences: readonly string[] = [`added output ${LOCALSTACK_
 export type AdaptationName = (typeof localStackAdaptations)[number]['name'];
 
 /** The adaptations of a LocalStack, in the list's order. */
-export const adaptationsFor = (options: LocalStackOptions): Adaptation[] =>
+export const adaptationsFor = (options: LocalStackOptions): (Adaptation & { name: AdaptationName })[] =>
   localStackAdaptations.filter((adaptation) => adaptation.appliesTo(options));
