@@ -1,11 +1,11 @@
 import { type App, CfnOutput, Fn, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type AppConfig, adaptationsOf, stackPrefix } from './app-config';
-import { pascalCase } from './constructs/naming';
 import { ServiceFunction } from './constructs/service-function';
 import { Storefront } from './constructs/storefront';
 import { ENV } from './spec/env';
 import { DEFAULT_LOCALSTACK_OPTIONS, LOCALSTACK_OUTPUT } from './spec/localstack';
+import { pascalCase } from './spec/naming';
 import { routes as defaultRoutes } from './spec/routes';
 import { tableNames } from './spec/tables';
 import { StatefulStack } from './stateful-stack';

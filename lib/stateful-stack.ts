@@ -8,9 +8,9 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type Stage, stackPrefix } from './app-config';
-import { pascalCase } from './constructs/naming';
 import { EVENT_SOURCE_PREFIX } from './spec/event-rules';
 import type { AdaptationName } from './spec/localstack';
+import { pascalCase } from './spec/naming';
 import { type KeyAttribute, type TableName, tableNames, tables } from './spec/tables';
 
 /** The sender identity: its address goes into MAIL_FROM, its ARN scopes ses:SendEmail. */

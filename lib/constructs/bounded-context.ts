@@ -11,9 +11,10 @@ import type { Construct } from 'constructs';
 import type { Stage } from '../app-config';
 import type { FunctionSpec } from '../spec/bindings';
 import { type EventRule, isScheduled } from '../spec/event-rules';
+import { pascalCase } from '../spec/naming';
 import type { Route } from '../spec/routes';
 import { type BindingResources, bind } from './bind';
-import { functionIdOf, pascalCase } from './naming';
+import { functionIdOf } from './naming';
 import { ServiceFunction } from './service-function';
 import type { ShopApi } from './shop-api';
 

@@ -1,7 +1,5 @@
 import { pascalCase } from '../spec/naming';
 
-export { pascalCase };
-
 /** The bounded context of a handler is the first folder of its path: `catalog/handlers/http/get-product` -> `catalog`. */
 export const contextOf = (handler: string): string => {
   const [context] = handler.split('/');

@@ -6,9 +6,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { Stage } from '../app-config';
 import { type GatewayError, gatewayErrors, gatewaySecurityHeaders } from '../spec/gateway-responses';
+import { pascalCase } from '../spec/naming';
 import type { RateLimitClass, Route } from '../spec/routes';
 import { Firewall } from './firewall';
-import { pascalCase } from './naming';
 
 export interface Throttle {
   rateLimit: number;
